@@ -1,0 +1,31 @@
+// Bundles the three entry points with esbuild:
+// dist/extension.js (VS Code client), dist/server.js (language server), dist/cli.js (command-line tool).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const builds = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context({ ...common, ...options });
+    await context.watch();
+  }
+} else {
+  await Promise.all(builds.map((options) => esbuild.build({ ...common, ...options })));
+}
