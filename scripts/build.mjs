@@ -1,6 +1,7 @@
 // Bundles the three entry points with esbuild:
 // dist/extension.js (VS Code client), dist/server.js (language server), dist/cli.js (command-line tool).
 import * as esbuild from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -20,6 +21,10 @@ const builds = [
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// The project is an ES module package; the bundles are CommonJS, which VS Code and Node load with require.
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 
 if (watch) {
   for (const options of builds) {

@@ -13,22 +13,36 @@ import {
   Connection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parse } from '../syntax/index';
+import { ModuleParser } from '../ast/parse';
+import { documentDiagnostics, Severity } from '../ide/diagnostics';
+
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
 import { DEFAULT_SETTINGS, normalizeSettings, Settings, SETTINGS_SECTION } from '../protocol';
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
   const documents = new TextDocuments(TextDocument);
   let settings: Settings = DEFAULT_SETTINGS;
   const timers = new Map<string, NodeJS.Timeout>();
+  // One parser per open document: it reuses the statements an edit did not touch.
+  const parsers = new Map<string, ModuleParser>();
 
   function validate(document: TextDocument): void {
     const text = document.getText();
-    const { errors } = parse(text, { regoVersion: settings.regoVersion });
-    const diagnostics: Diagnostic[] = errors.map((error) => ({
-      range: { start: document.positionAt(error.start), end: document.positionAt(error.end) },
-      message: error.message,
-      code: error.code,
-      severity: DiagnosticSeverity.Error,
+    let parser = parsers.get(document.uri);
+    if (!parser) {
+      parser = new ModuleParser();
+      parsers.set(document.uri, parser);
+    }
+    const diagnostics: Diagnostic[] = documentDiagnostics(parser, text, { regoVersion: settings.regoVersion }).map((diagnostic) => ({
+      range: { start: document.positionAt(diagnostic.range.start), end: document.positionAt(diagnostic.range.end) },
+      message: diagnostic.message,
+      code: diagnostic.code,
+      severity: SEVERITIES[diagnostic.severity],
       source: 'rego',
     }));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
@@ -69,6 +83,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const pending = timers.get(event.document.uri);
     if (pending) clearTimeout(pending);
     timers.delete(event.document.uri);
+    parsers.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 

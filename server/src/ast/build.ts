@@ -1,0 +1,754 @@
+/**
+ * Turns chevrotain's concrete syntax tree into the AST, and applies the checks OPA's parser makes while it
+ * builds its tree (rule shapes, `default` values, number and string literals, Rego v1 keywords).
+ * Every function tolerates missing children: after error recovery a CST node may lack any of them.
+ */
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import * as T from '../syntax/tokens';
+import type {
+  Body, CallTerm, Every, Expr, Head, Import, Package, ParseError, Range, RefTerm, Rule, SomeDecl, StringTerm, Term, VarTerm, With,
+} from './nodes';
+
+export type Statement = Package | Import | Rule;
+
+type Children = Record<string, CstElement[] | undefined>;
+
+const OPERATOR_NAMES: Record<string, string> = {
+  '==': 'equal',
+  '!=': 'neq',
+  '<': 'lt',
+  '<=': 'lte',
+  '>': 'gt',
+  '>=': 'gte',
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'rem',
+  '|': 'or',
+  '&': 'and',
+  ':=': 'assign',
+  '=': 'eq',
+};
+
+/** Binding strength of infix operators, weakest first, following OPA's parser. */
+const PRECEDENCE: Record<string, number> = {
+  in: 1,
+  '==': 2, '!=': 2, '<': 2, '<=': 2, '>': 2, '>=': 2,
+  '|': 3,
+  '&': 4,
+  '+': 5, '-': 5,
+  '*': 6, '/': 6, '%': 6,
+};
+
+const ROOT_DOCUMENTS = new Set(['data', 'input']);
+
+function isToken(element: CstElement | undefined): element is IToken {
+  return element !== undefined && (element as IToken).tokenType !== undefined;
+}
+
+function tokenRange(token: IToken): Range {
+  return { start: token.startOffset, end: token.endOffset! + 1 };
+}
+
+function spanning(first: Range, last: Range): Range {
+  return { start: first.start, end: Math.max(first.end, last.end) };
+}
+
+/** Options that change how a statement is read. */
+export interface BuildOptions {
+  text: string;
+  /** Rego v1 rules apply: `if` before bodies, `contains` for multi-value rules. */
+  v1: boolean;
+  /** `import rego.v2` is present. */
+  v2?: boolean;
+}
+
+export class AstBuilder {
+  readonly errors: ParseError[] = [];
+
+  constructor(private readonly options: BuildOptions) {}
+
+  private error(range: Range, message: string): void {
+    this.errors.push({ code: 'rego_parse_error', message, range });
+  }
+
+  private nodeRange(node: CstNode | undefined, fallback?: Range): Range {
+    const location = node?.location;
+    if (location && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset)) {
+      return { start: location.startOffset, end: (location.endOffset as number) + 1 };
+    }
+    return fallback ?? { start: 0, end: 0 };
+  }
+
+  private children(node: CstNode | undefined): Children {
+    return (node?.children ?? {}) as Children;
+  }
+
+  private node(children: Children, key: string, index = 0): CstNode | undefined {
+    const element = children[key]?.[index];
+    return element && !isToken(element) ? element : undefined;
+  }
+
+  private nodes(children: Children, key: string): CstNode[] {
+    return (children[key] ?? []).filter((element): element is CstNode => !isToken(element));
+  }
+
+  private tok(children: Children, key: string, index = 0): IToken | undefined {
+    const element = children[key]?.[index];
+    return isToken(element) && !element.isInsertedInRecovery && Number.isFinite(element.startOffset) ? element : undefined;
+  }
+
+  private errorTerm(range: Range): Term {
+    return { type: 'error', range };
+  }
+
+  private operatorRef(name: string, range: Range): RefTerm {
+    const parts = name.split('.');
+    const terms: Term[] = [{ type: 'var', name: parts[0], range }];
+    for (const part of parts.slice(1)) terms.push({ type: 'string', value: part, range });
+    return { type: 'ref', terms, range };
+  }
+
+  private call(name: string, infix: string | undefined, args: Term[], operatorRange: Range): CallTerm {
+    const range = args.length > 0 ? spanning(args[0].range, args[args.length - 1].range) : operatorRange;
+    return { type: 'call', operator: this.operatorRef(name, operatorRange), args, infix, range };
+  }
+
+  // Statements
+
+  statements(root: CstNode): Statement[] {
+    const result: Statement[] = [];
+    for (const statement of this.nodes(this.children(root), 'statement')) {
+      const children = this.children(statement);
+      const pkg = this.node(children, 'packageDecl');
+      const imp = this.node(children, 'importDecl');
+      const rule = this.node(children, 'rule');
+      if (pkg) {
+        const built = this.packageDecl(pkg);
+        if (built) result.push(built);
+      } else if (imp) {
+        const built = this.importDecl(imp);
+        if (built) result.push(built);
+      } else if (rule) {
+        result.push(...this.rule(rule));
+      }
+    }
+    return result;
+  }
+
+  private path(node: CstNode | undefined): Term[] {
+    const children = this.children(node);
+    const head = this.tok(children, 'head');
+    if (!head) return [];
+    const terms: Term[] = [{ type: 'var', name: head.image, range: tokenRange(head) }];
+    for (const suffix of this.nodes(children, 'pathSuffix')) {
+      const suffixChildren = this.children(suffix);
+      const name = this.tok(suffixChildren, 'name');
+      const key = this.node(suffixChildren, 'key');
+      if (name) {
+        terms.push({ type: 'string', value: name.image, range: tokenRange(name) });
+      } else if (key) {
+        terms.push(this.exprTerm(key));
+      } else {
+        terms.push(this.errorTerm(this.nodeRange(suffix)));
+      }
+    }
+    return terms;
+  }
+
+  private packageDecl(node: CstNode): Package | undefined {
+    const range = this.nodeRange(node);
+    const path = this.path(this.node(this.children(node), 'path'));
+    if (path.length === 0) return undefined;
+    const [head, ...rest] = path;
+    const segments: Term[] = [{ type: 'var', name: 'data', range: head.range }];
+    segments.push({ type: 'string', value: (head as VarTerm).name, range: head.range });
+    for (const term of rest) {
+      if (term.type !== 'string' && term.type !== 'error') {
+        this.error(term.range, `unexpected ${describe(term)} token: expecting string`);
+      }
+      segments.push(term);
+    }
+    return { type: 'package', path: segments, range };
+  }
+
+  private importDecl(node: CstNode): Import | undefined {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const path = this.path(this.node(children, 'path'));
+    if (path.length === 0) return undefined;
+    for (const term of path.slice(1)) {
+      if (term.type !== 'string' && term.type !== 'error') {
+        this.error(term.range, `unexpected ${describe(term)} token: expecting string`);
+      }
+    }
+    const root = (path[0] as VarTerm).name;
+    if (!ROOT_DOCUMENTS.has(root) && root !== 'future' && root !== 'rego') {
+      this.error(path[0].range, `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${root}`);
+    }
+    const ref: RefTerm = { type: 'ref', terms: path, range: spanning(path[0].range, path[path.length - 1].range) };
+    const aliasToken = this.tok(children, 'alias');
+    const alias: VarTerm | undefined = aliasToken ? { type: 'var', name: aliasToken.image, range: tokenRange(aliasToken) } : undefined;
+    return { type: 'import', path: ref, alias, range };
+  }
+
+  private rule(node: CstNode): Rule[] {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const isDefault = this.tok(children, 'Default') !== undefined;
+    const headNode = this.node(children, 'ruleHead');
+    const head = this.head(headNode, range);
+    const bodyNode = this.node(children, 'ruleBody');
+    const elses = this.nodes(children, 'elseClause');
+    const extraBodies = this.nodes(children, 'extraBody');
+
+    const rule: Rule = { type: 'rule', default: isDefault, head, body: [], bodyStyle: 'none', range };
+    if (bodyNode) {
+      const { body, style } = this.ruleBody(bodyNode);
+      rule.body = body;
+      rule.bodyStyle = style;
+    }
+
+    const written = head.value !== undefined || head.contains;
+    this.shapeHead(rule, head, isDefault);
+
+    if (isDefault) {
+      if (!head.value) {
+        this.error(range, 'illegal default rule (must have a value)');
+      } else {
+        this.checkDefaultValue(head.value, range);
+      }
+      if (bodyNode) this.error(this.nodeRange(bodyNode), 'illegal default rule (must not have a body)');
+      rule.body = [generatedTrue(range)];
+    } else if (!bodyNode) {
+      if (!written && head.key === undefined) {
+        const name = head.ref.length > 0 ? refText(head.ref) : 'rule';
+        this.error(head.range, `rule ${name} has no value and no body: write \`${name} := <value>\` or \`${name} if { ... }\``);
+      }
+      rule.body = [generatedTrue(range)];
+    }
+
+    if (this.options.v1 && rule.bodyStyle === 'brace') {
+      this.error(head.range, '`if` keyword is required before rule body');
+    }
+
+    let previous = rule;
+    for (const elseNode of elses) {
+      const elseRule = this.elseClause(elseNode, head);
+      if (head.key || head.contains) {
+        this.error(this.nodeRange(elseNode), 'else keyword cannot be used on multi-value rules');
+      } else if (head.args === undefined && head.ref.length > 1 && head.ref.slice(1).some((term) => term.type !== 'string')) {
+        this.error(this.nodeRange(elseNode), 'else keyword cannot be used on rules with variables in head');
+      }
+      previous.else = elseRule;
+      previous = elseRule;
+    }
+
+    const rules = [rule];
+    for (const extra of extraBodies) {
+      const extraRange = this.nodeRange(extra);
+      if (elses.length > 0) this.error(extraRange, 'expected else keyword');
+      if (this.options.v1) this.error(extraRange, '`if` keyword is required before rule body');
+      rules.push({ ...rule, else: undefined, body: this.body(extra), bodyStyle: 'brace', range: extraRange });
+    }
+    return rules;
+  }
+
+  private head(node: CstNode | undefined, fallback: Range): Head {
+    const children = this.children(node);
+    const range = this.nodeRange(node, fallback);
+    const ref = this.path(this.node(children, 'name'));
+    const head: Head = { type: 'head', ref, assign: false, contains: false, range };
+    if (this.tok(children, 'LParen') || this.node(children, 'args')) {
+      head.args = this.termList(this.node(children, 'args'));
+    }
+    const keyNode = this.node(children, 'key');
+    if (this.tok(children, 'Contains')) {
+      head.contains = true;
+      head.key = keyNode ? this.exprTerm(keyNode) : this.errorTerm(range);
+      if (head.args) this.error(range, `the contains keyword can only be used with multi-value rule definitions (e.g., ${refText(ref)} contains <VALUE> { ... })`);
+    }
+    const operator = this.tok(children, 'operator');
+    if (operator) {
+      head.assign = operator.image === ':=';
+      const valueNode = this.node(children, 'value');
+      head.value = valueNode ? this.exprTerm(valueNode) : this.errorTerm(tokenRange(operator));
+    }
+    return head;
+  }
+
+  /** OPA's reading of `p[x]` heads: a multi-value rule in v0 style, or a single-value rule with a ref head. */
+  private shapeHead(rule: Rule, head: Head, isDefault: boolean): void {
+    if (head.contains || head.args) {
+      if (!head.value && !head.key) {
+        head.value = { type: 'boolean', value: true, range: head.range };
+        head.generatedValue = true;
+      }
+      return;
+    }
+    const hasIf = rule.bodyStyle === 'if';
+    if (!hasIf && !isDefault && head.ref.length === 2 && !head.value) {
+      // `p[x] { ... }` (and `p[x]` alone): the v0 multi-value rule `p` with key x, as OPA reads it.
+      head.key = head.ref[1];
+      head.ref = head.ref.slice(0, 1);
+      if (this.options.v1) this.error(head.range, '`contains` keyword is required for partial set rules');
+      return;
+    }
+    if (!head.value && !head.key) {
+      head.value = { type: 'boolean', value: true, range: head.range };
+      head.generatedValue = true;
+    }
+  }
+
+  private checkDefaultValue(value: Term, range: Range): void {
+    const visit = (term: Term): void => {
+      switch (term.type) {
+        case 'ref':
+        case 'var':
+        case 'call':
+          this.error(range, `illegal default rule (value cannot contain ${term.type})`);
+          return;
+        case 'array':
+        case 'set':
+          term.items.forEach(visit);
+          return;
+        case 'object':
+          for (const [key, item] of term.entries) {
+            visit(key);
+            visit(item);
+          }
+          return;
+        default:
+          return;
+      }
+    };
+    visit(value);
+  }
+
+  private ruleBody(node: CstNode): { body: Body; style: 'if' | 'brace' } {
+    const children = this.children(node);
+    const style = this.tok(children, 'If') ? 'if' : 'brace';
+    const bodyNode = this.node(children, 'body');
+    if (bodyNode) return { body: this.body(bodyNode), style };
+    const literal = this.node(children, 'literal');
+    if (literal) return { body: [this.literal(literal)], style };
+    return { body: [], style };
+  }
+
+  private elseClause(node: CstNode, head: Head): Rule {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const elseHead: Head = { ...head, range, generatedValue: undefined };
+    const operator = this.tok(children, 'operator');
+    if (operator) {
+      elseHead.assign = operator.image === ':=';
+      const valueNode = this.node(children, 'value');
+      elseHead.value = valueNode ? this.exprTerm(valueNode) : this.errorTerm(tokenRange(operator));
+    } else {
+      elseHead.value = { type: 'boolean', value: true, range };
+      elseHead.generatedValue = true;
+    }
+    const rule: Rule = { type: 'rule', default: false, head: elseHead, body: [generatedTrue(range)], bodyStyle: 'none', range };
+    const bodyNode = this.node(children, 'ruleBody');
+    if (bodyNode) {
+      const { body, style } = this.ruleBody(bodyNode);
+      rule.body = body;
+      rule.bodyStyle = style;
+      if (this.options.v1 && style === 'brace') this.error(range, '`if` keyword is required before rule body');
+    }
+    return rule;
+  }
+
+  // Bodies and literals
+
+  body(node: CstNode | undefined): Body {
+    return this.query(this.node(this.children(node), 'query'), this.nodeRange(node));
+  }
+
+  private query(node: CstNode | undefined, enclosing: Range): Body {
+    const literals = this.nodes(this.children(node), 'literal');
+    if (literals.length === 0) {
+      this.error(enclosing, 'found empty body');
+      return [];
+    }
+    const body: Body = [];
+    for (let i = 0; i < literals.length; i++) {
+      const expr = this.literal(literals[i]);
+      if (i > 0) {
+        const between = this.options.text.slice(body[i - 1].range.end, expr.range.start);
+        if (!/[;\n]/.test(between)) {
+          this.error({ start: expr.range.start, end: expr.range.start + 1 }, 'unexpected token: expected \\n or ; or }');
+        }
+      }
+      body.push(expr);
+    }
+    return body;
+  }
+
+  private literal(node: CstNode): Expr {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const withs = this.nodes(children, 'withModifier').map((modifier) => this.withModifier(modifier));
+    const some = this.node(children, 'someDecl');
+    const every = this.node(children, 'everyExpr');
+    if (some) return { type: 'expr', negated: false, terms: this.someDecl(some), with: withs, range };
+    if (every) return { type: 'expr', negated: false, terms: this.everyExpr(every), with: withs, range };
+    const negatedBody = this.node(children, 'negatedBody');
+    if (negatedBody) {
+      if (!this.options.v2) this.error(range, '`not { ... }` negates a whole query only with `import rego.v2`');
+      return { type: 'expr', negated: true, terms: { type: 'query', body: this.body(negatedBody), range: this.nodeRange(negatedBody) }, with: withs, range };
+    }
+    const negated = this.tok(children, 'Not') !== undefined;
+    const expression = this.node(children, 'expression');
+    const terms = expression ? this.expression(expression) : this.errorTerm(range);
+    return { type: 'expr', negated, terms, with: withs, range };
+  }
+
+  private expression(node: CstNode): Term {
+    const children = this.children(node);
+    const left = this.node(children, 'left');
+    const leftTerm = left ? this.exprTerm(left) : this.errorTerm(this.nodeRange(node));
+    const operator = this.tok(children, 'operator');
+    if (!operator) return leftTerm;
+    const right = this.node(children, 'right');
+    const rightTerm = right ? this.exprTerm(right) : this.errorTerm(tokenRange(operator));
+    return this.call(OPERATOR_NAMES[operator.image], operator.image, [leftTerm, rightTerm], tokenRange(operator));
+  }
+
+  private someDecl(node: CstNode): SomeDecl {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const symbols = this.nodes(children, 'symbols').map((symbol) => this.binary(symbol));
+    const last = symbols[symbols.length - 1];
+    if (last && isMembership(last)) {
+      if (symbols.length === 1) return { type: 'some', symbols: [last], range };
+      if (symbols.length === 2) return { type: 'some', symbols: [this.keyValueMembership(symbols[0], last, symbols[0].range)], range };
+      this.error(range, 'unexpected some declaration: illegal domain');
+      return { type: 'some', symbols, range };
+    }
+    for (const symbol of symbols) {
+      if (symbol.type !== 'var' && symbol.type !== 'error') this.error(symbol.range, `unexpected ${describe(symbol)}: expected var`);
+    }
+    return { type: 'some', symbols, range };
+  }
+
+  private everyExpr(node: CstNode): Every {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const symbols = this.nodes(children, 'symbols').map((symbol) => this.binary(symbol));
+    const body = this.body(this.node(children, 'body'));
+    const last = symbols[symbols.length - 1];
+    if (!last || !isMembership(last)) {
+      this.error(last?.range ?? range, 'unexpected every: expected `x in xs { ... }` or `k, v in xs { ... }`');
+      return { type: 'every', value: this.errorTerm(range), domain: this.errorTerm(range), body, range };
+    }
+    const [value, domain] = last.args;
+    const key = symbols.length === 2 ? symbols[0] : undefined;
+    if (key && key.type !== 'var' && key.type !== 'error') this.error(key.range, 'unexpected every: expected key to be a variable');
+    if (value.type !== 'var' && value.type !== 'error') this.error(value.range, 'unexpected every: expected value to be a variable');
+    return { type: 'every', key, value, domain, body, range };
+  }
+
+  private withModifier(node: CstNode): With {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const targetNode = this.node(children, 'target');
+    const target = targetNode ? this.term(targetNode) : this.errorTerm(range);
+    if (target.type !== 'ref' && target.type !== 'var' && target.type !== 'error') {
+      this.error(target.range, 'unexpected with target: expected a path such as input.user or data.x');
+    }
+    const valueNode = this.node(children, 'value');
+    const value = valueNode ? this.exprTerm(valueNode) : this.errorTerm(range);
+    return { type: 'with', target, value, range };
+  }
+
+  // Terms
+
+  /** An expression-level term: `binary`, or `k, v in xs` written as `binary, binary`. */
+  private exprTerm(node: CstNode): Term {
+    if (node.name === 'binary') return this.binary(node);
+    const children = this.children(node);
+    const operands = this.nodes(children, 'operands');
+    if (operands.length === 0) return this.errorTerm(this.nodeRange(node));
+    const first = this.binary(operands[0]);
+    const comma = this.tok(children, 'keyValue');
+    if (!comma) return first;
+    const second = operands[1] ? this.binary(operands[1]) : this.errorTerm(tokenRange(comma));
+    return this.keyValueMembership(first, second, tokenRange(comma));
+  }
+
+  /**
+   * `k, v in xs` arrives as `k` and `v in xs`: the first `in` of the second part becomes the
+   * three-argument membership `internal.member_3(k, v, xs)`.
+   */
+  private keyValueMembership(key: Term, rest: Term, commaRange: Range): Term {
+    const membership = this.leftmostMembership(rest);
+    if (!membership) {
+      this.error(commaRange, "unexpected ',': expected `key, value in collection`");
+      return rest;
+    }
+    const replaced = this.call('internal.member_3', 'in', [key, membership.args[0], membership.args[1]], membership.operator.range);
+    return this.replaceTerm(rest, membership, replaced);
+  }
+
+  private leftmostMembership(term: Term): CallTerm | undefined {
+    if (term.type !== 'call' || term.infix !== 'in') return undefined;
+    return this.leftmostMembership(term.args[0]) ?? (term.args.length === 2 ? term : undefined);
+  }
+
+  private replaceTerm(term: Term, target: Term, replacement: Term): Term {
+    if (term === target) return replacement;
+    if (term.type !== 'call') return term;
+    const args = [this.replaceTerm(term.args[0], target, replacement), ...term.args.slice(1)];
+    return { ...term, args, range: spanning(args[0].range, term.range) };
+  }
+
+  /** Operands joined by infix operators, combined by precedence (all left-associative), as OPA does. */
+  private binary(node: CstNode): Term {
+    if (node.name === 'term') return this.term(node);
+    const children = this.children(node);
+    const operandNodes = this.nodes(children, 'operands');
+    if (operandNodes.length === 0) return this.errorTerm(this.nodeRange(node));
+    const operands = operandNodes.map((operand) => this.term(operand));
+    if (operands.length === 1) return operands[0];
+    const operators = (children.operators ?? []).filter(isToken);
+    let position = 0;
+    const parseLevel = (minimum: number): Term => {
+      let left = operands[position];
+      while (position < operators.length) {
+        const operator = operators[position];
+        const precedence = PRECEDENCE[operator.image] ?? 1;
+        if (precedence < minimum) break;
+        position++;
+        if (position >= operands.length) {
+          left = this.call(OPERATOR_NAMES[operator.image] ?? operator.image, operator.image, [left, this.errorTerm(tokenRange(operator))], tokenRange(operator));
+          break;
+        }
+        const right = parseLevel(precedence + 1);
+        const name = operator.image === 'in' ? 'internal.member_2' : OPERATOR_NAMES[operator.image] ?? operator.image;
+        left = this.call(name, operator.image, [left, right], tokenRange(operator));
+      }
+      return left;
+    };
+    return parseLevel(0);
+  }
+
+  private termList(node: CstNode | undefined): Term[] {
+    return this.nodes(this.children(node), 'items').map((item) => this.exprTerm(item));
+  }
+
+  private term(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const primaryNode = this.node(children, 'primary');
+    let head = primaryNode ? this.primary(primaryNode) : this.errorTerm(range);
+    const suffixes = this.nodes(children, 'suffix');
+    if (suffixes.length === 0) {
+      if (head.type === 'var' && ROOT_DOCUMENTS.has(head.name)) return { type: 'ref', terms: [head], range: head.range };
+      return head;
+    }
+    let path: Term[] = [head];
+    const start = head.range.start;
+    for (const suffix of suffixes) {
+      const suffixChildren = this.children(suffix);
+      const end = this.nodeRange(suffix).end;
+      const name = this.tok(suffixChildren, 'name');
+      const key = this.node(suffixChildren, 'key');
+      if (this.tok(suffixChildren, 'LParen')) {
+        const args = this.termList(this.node(suffixChildren, 'args'));
+        const operatorTerm = path.length === 1 ? path[0] : ({ type: 'ref', terms: path, range: { start, end: path[path.length - 1].range.end } } as RefTerm);
+        head = this.makeCall(operatorTerm, args, { start, end });
+        path = [head];
+      } else if (name) {
+        path.push({ type: 'string', value: name.image, range: tokenRange(name) });
+      } else if (key) {
+        path.push(this.exprTerm(key));
+      } else if (this.tok(suffixChildren, 'Dot')) {
+        path.push(this.errorTerm(this.nodeRange(suffix)));
+      } else {
+        path.push(this.errorTerm(this.nodeRange(suffix)));
+      }
+      if (path.length > 1) this.checkRefHead(path[0]);
+    }
+    if (path.length === 1) return path[0];
+    return { type: 'ref', terms: path, range: { start, end: path[path.length - 1].range.end > range.end ? path[path.length - 1].range.end : range.end } };
+  }
+
+  private checkRefHead(head: Term): void {
+    switch (head.type) {
+      case 'var':
+      case 'array':
+      case 'object':
+      case 'set':
+      case 'arraycomprehension':
+      case 'setcomprehension':
+      case 'objectcomprehension':
+      case 'call':
+      case 'error':
+      case 'ref':
+        return;
+      default:
+        this.error(head.range, `illegal ref (head cannot be ${describe(head)})`);
+    }
+  }
+
+  private makeCall(operator: Term, args: Term[], range: Range): Term {
+    if (operator.type === 'var') {
+      if (operator.name === 'set' && args.length === 0) return { type: 'set', items: [], range };
+      return { type: 'call', operator: { type: 'ref', terms: [operator], range: operator.range }, args, range };
+    }
+    if (operator.type === 'ref' && operator.terms[0].type === 'var') {
+      return { type: 'call', operator, args, range };
+    }
+    if (operator.type !== 'error') this.error(operator.range, `illegal call (operator cannot be ${describe(operator)})`);
+    return { type: 'call', operator: { type: 'ref', terms: [operator], range: operator.range }, args, range };
+  }
+
+  private primary(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    if (this.tok(children, 'Null')) return { type: 'null', range };
+    if (this.tok(children, 'True')) return { type: 'boolean', value: true, range };
+    if (this.tok(children, 'False')) return { type: 'boolean', value: false, range };
+    const identifier = this.tok(children, 'Identifier') ?? this.tok(children, 'Contains');
+    if (identifier) return { type: 'var', name: identifier.image, range: tokenRange(identifier) };
+    const string = this.tok(children, 'StringLiteral');
+    if (string) return this.stringLiteral(string);
+    const raw = this.tok(children, 'RawString');
+    if (raw) return this.rawString(raw);
+    const number = this.node(children, 'numberTerm');
+    if (number) return this.numberTerm(number);
+    const array = this.node(children, 'arrayTerm');
+    if (array) return this.arrayTerm(array);
+    const brace = this.node(children, 'braceTerm');
+    if (brace) return this.braceTerm(brace);
+    const paren = this.node(children, 'parenTerm');
+    if (paren) {
+      const inner = this.node(this.children(paren), 'exprTerm');
+      return inner ? this.exprTerm(inner) : this.errorTerm(range);
+    }
+    return this.errorTerm(range);
+  }
+
+  private stringLiteral(token: IToken): StringTerm {
+    const range = tokenRange(token);
+    const image = token.image;
+    if (token.tokenType === T.SmartQuoteString) {
+      this.error(range, 'typographic quotes are not string delimiters in Rego: use straight double quotes ("...")');
+      return { type: 'string', value: image.slice(1, image.length - (image.length > 1 && /[\u201C\u201D"]$/.test(image) ? 1 : 0)), range };
+    }
+    if (token.tokenType === T.UnterminatedString) {
+      this.error(range, 'unterminated string: add the closing double quote (") before the end of the line');
+      return { type: 'string', value: image.slice(1), range };
+    }
+    const inner = image.slice(1, -1);
+    if (!inner.includes('\\')) return { type: 'string', value: inner, range };
+    try {
+      return { type: 'string', value: JSON.parse(image) as string, range };
+    } catch {
+      this.error(range, `illegal string literal: ${image}`);
+      return { type: 'string', value: inner, range };
+    }
+  }
+
+  private rawString(token: IToken): StringTerm {
+    const range = tokenRange(token);
+    if (token.tokenType === T.UnterminatedRawString) {
+      this.error({ start: range.start, end: range.start + 1 }, 'unterminated raw string: add the closing backtick (`)');
+      return { type: 'string', value: token.image.slice(1), raw: true, range };
+    }
+    return { type: 'string', value: token.image.slice(1, -1), raw: true, range };
+  }
+
+  private numberTerm(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const literal = this.tok(children, 'NumberLiteral');
+    if (!literal) return this.errorTerm(range);
+    const minus = this.tok(children, 'Minus') ? '-' : '';
+    const dot = this.tok(children, 'Dot') ? '.' : '';
+    const digits = literal.image;
+    if (!dot && digits.length > 1 && digits[0] === '0' && digits[1] !== '.' && digits[1] !== 'e' && digits[1] !== 'E') {
+      this.error(tokenRange(literal), `unexpected number: expected number without leading zero, got ${digits}`);
+    }
+    const text = minus + (dot ? '0.' : '') + digits;
+    const exponent = /[eE]([+-]?\d+)$/.exec(digits);
+    if (exponent && Math.abs(Number(exponent[1])) > 30000) this.error(range, 'number too big');
+    return { type: 'number', text, range };
+  }
+
+  private arrayTerm(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const headNode = this.node(children, 'head');
+    if (headNode) {
+      return { type: 'arraycomprehension', head: this.term(headNode), body: this.query(this.node(children, 'query'), range), range };
+    }
+    return { type: 'array', items: this.termList(this.node(children, 'items')), range };
+  }
+
+  private braceTerm(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    if (this.tok(children, 'emptyEnd')) return { type: 'object', entries: [], range };
+    const headNode = this.node(children, 'head');
+    if (headNode) {
+      return { type: 'setcomprehension', head: this.term(headNode), body: this.query(this.node(children, 'query'), range), range };
+    }
+    const firstNode = this.node(children, 'first');
+    const first = firstNode ? this.exprTerm(firstNode) : this.errorTerm(range);
+    const objectRest = this.node(children, 'objectRest');
+    if (objectRest) {
+      const rest = this.children(objectRest);
+      const valueNode = this.node(rest, 'value');
+      if (valueNode) {
+        return { type: 'objectcomprehension', key: first, value: this.term(valueNode), body: this.query(this.node(rest, 'query'), range), range };
+      }
+      const values = this.nodes(rest, 'values').map((value) => this.exprTerm(value));
+      const keys = [first, ...this.nodes(rest, 'keys').map((key) => this.exprTerm(key))];
+      const entries: [Term, Term][] = keys.map((key, i) => [key, values[i] ?? this.errorTerm(key.range)]);
+      return { type: 'object', entries, range };
+    }
+    const setRest = this.node(children, 'setRest');
+    const items = [first, ...this.nodes(this.children(setRest), 'items').map((item) => this.exprTerm(item))];
+    return { type: 'set', items, range };
+  }
+}
+
+/** `x in xs`, as the parser builds it. */
+function isMembership(term: Term): term is CallTerm {
+  return term.type === 'call' && term.infix === 'in' && term.args.length === 2;
+}
+
+function generatedTrue(range: Range): Expr {
+  return { type: 'expr', negated: false, terms: { type: 'boolean', value: true, range }, with: [], range, generated: true };
+}
+
+/** How OPA names a term's kind in messages. */
+export function describe(term: Term): string {
+  switch (term.type) {
+    case 'arraycomprehension':
+      return 'array comprehension';
+    case 'setcomprehension':
+      return 'set comprehension';
+    case 'objectcomprehension':
+      return 'object comprehension';
+    default:
+      return term.type;
+  }
+}
+
+/** Source-like text of a rule ref, for messages: `a.b[x]`. */
+export function refText(terms: Term[]): string {
+  return terms
+    .map((term, index) => {
+      if (index === 0) return term.type === 'var' ? term.name : '?';
+      if (term.type === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(term.value)) return `.${term.value}`;
+      if (term.type === 'string') return `[${JSON.stringify(term.value)}]`;
+      if (term.type === 'var') return `[${term.name}]`;
+      if (term.type === 'number') return `[${term.text}]`;
+      return '[...]';
+    })
+    .join('');
+}

@@ -1,0 +1,489 @@
+/**
+ * The chevrotain grammar of Rego. One parser instance is built once and reused for every statement.
+ * It produces a concrete syntax tree (CST); `ast/` turns that into the AST. Precedence follows OPA's
+ * parser, lowest first: `:=`/`=`, `in`, relations (`==` `!=` `<` `<=` `>` `>=`), `|`, `&`, `+ -`, `* / %`.
+ * Layout rules that OPA's hand-written parser applies are expressed with gates: `.`, `[` and `(` continue a
+ * ref or call only when glued to what precedes them, and a comprehension is chosen over `|` (set union)
+ * when a single term precedes the bar.
+ */
+import { CstNode, CstParser, IToken, TokenType } from 'chevrotain';
+import * as T from './tokens';
+import type { RegoToken } from './prepare';
+
+const CLOSERS = new Set<TokenType>([T.RBrace, T.RBracket, T.RParen]);
+
+export class RegoParser extends CstParser {
+  /** The whole token array of the module being parsed; gates look ahead through it by index. */
+  allTokens: RegoToken[] = [];
+  /** Index of the first token after the statement being parsed; gates never look past it. */
+  limit = 0;
+
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  private token(k: number): RegoToken {
+    return this.LA(k) as RegoToken;
+  }
+
+  /** The next token starts exactly where the previous one ended. */
+  private glued(): boolean {
+    return this.token(1).adj === true;
+  }
+
+  private at(i: number): RegoToken | undefined {
+    return i < this.limit ? this.allTokens[i] : undefined;
+  }
+
+  /** The closing bracket of an opening one, if it lies within the statement. */
+  private matchOf(token: RegoToken): number {
+    return token.match >= 0 && token.match < this.limit ? token.match : -1;
+  }
+
+  /** Index just after the single term that starts at token index `i`, or -1 if none starts there. */
+  private skipTerm(i: number): number {
+    let token = this.at(i);
+    if (!token) return -1;
+    if (token.tokenType === T.Minus) token = this.at(++i);
+    if (!token) return -1;
+    const type = token.tokenType;
+    if (type === T.LBracket || type === T.LBrace || type === T.LParen) {
+      if (this.matchOf(token) < 0) return -1;
+      i = this.matchOf(token) + 1;
+    } else if (type === T.Dot) {
+      i += 2;
+    } else if (
+      type === T.Identifier || type === T.NumberLiteral || tokenMatches(token, T.StringLiteral) || tokenMatches(token, T.RawString) ||
+      type === T.True || type === T.False || type === T.Null
+    ) {
+      i += 1;
+    } else {
+      return -1;
+    }
+    for (;;) {
+      const next = this.at(i);
+      if (!next || !next.adj) return i;
+      if (next.tokenType === T.Dot) {
+        i += 2;
+      } else if (next.tokenType === T.LBracket || next.tokenType === T.LParen) {
+        if (this.matchOf(next) < 0) return -1;
+        i = this.matchOf(next) + 1;
+      } else {
+        return i;
+      }
+    }
+  }
+
+  /** `[x | ...]`, `{x | ...}`, `{k: v | ...}`: a single term followed by a bar starts a comprehension. */
+  private comprehensionAhead(): boolean {
+    const first = this.token(1);
+    if (first.idx === undefined) return false;
+    const after = this.skipTerm(first.idx);
+    return after >= 0 && this.at(after)?.tokenType === T.Pipe;
+  }
+
+  /**
+   * After `if`, a brace is a body unless it holds an object (a top-level `:`), is empty (`{}` is an empty
+   * object), or is a set comprehension: OPA first tries the brace as a single literal and only falls back
+   * to a body for a set literal.
+   */
+  private braceIsBody(k = 1): boolean {
+    const brace = this.token(k);
+    if (brace.tokenType !== T.LBrace) return false;
+    const end = this.matchOf(brace);
+    if (end < 0) return true;
+    if (end === brace.idx + 1) return false;
+    const after = this.skipTerm(brace.idx + 1);
+    if (after >= 0 && this.at(after)?.tokenType === T.Pipe) return false;
+    for (let i = brace.idx + 1; i < end; i++) {
+      const token = this.allTokens[i];
+      if (token.tokenType === T.Colon) return false;
+      const inner = this.matchOf(token);
+      if (inner > i) i = inner;
+    }
+    return true;
+  }
+
+  /** A comma that is followed by another element rather than by the closing bracket. */
+  private commaBeforeElement(): boolean {
+    return this.token(1).tokenType === T.Comma && !CLOSERS.has(this.token(2).tokenType);
+  }
+
+  public statements = this.RULE('statements', () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  public statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.packageDecl) },
+      { ALT: () => this.SUBRULE(this.importDecl) },
+      { ALT: () => this.SUBRULE(this.rule) },
+    ]);
+  });
+
+  private packageDecl = this.RULE('packageDecl', () => {
+    this.CONSUME(T.Package);
+    this.SUBRULE(this.path);
+  });
+
+  private importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.SUBRULE(this.path);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.CONSUME(T.Identifier, { LABEL: 'alias' });
+    });
+  });
+
+  /** A dotted path as used by `package` and `import`: `a.b["c"]`. */
+  private path = this.RULE('path', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'head' });
+    this.MANY(() => this.SUBRULE(this.pathSuffix));
+  });
+
+  private pathSuffix = this.RULE('pathSuffix', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.exprTerm, { LABEL: 'key' });
+          this.CONSUME(T.RBracket);
+        },
+      },
+    ]);
+  });
+
+  private rule = this.RULE('rule', () => {
+    this.OPTION(() => this.CONSUME(T.Default));
+    this.SUBRULE(this.ruleHead);
+    this.OPTION2(() => this.SUBRULE(this.ruleBody));
+    this.MANY(() => this.SUBRULE(this.elseClause));
+    this.MANY2(() => this.SUBRULE2(this.body, { LABEL: 'extraBody' }));
+  });
+
+  private ruleHead = this.RULE('ruleHead', () => {
+    this.SUBRULE(this.path, { LABEL: 'name' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.termList, { LABEL: 'args' });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Contains);
+            this.SUBRULE(this.exprTerm, { LABEL: 'key' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
+            this.SUBRULE2(this.exprTerm, { LABEL: 'value' });
+          },
+        },
+      ]);
+    });
+  });
+
+  /** `if <literal>`, `if { ... }` or (v0) `{ ... }`. */
+  private ruleBody = this.RULE('ruleBody', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.If);
+          this.OR2([
+            { GATE: () => this.braceIsBody(), ALT: () => this.SUBRULE(this.body) },
+            { ALT: () => this.SUBRULE(this.literal) },
+          ]);
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.body) },
+    ]);
+  });
+
+  private elseClause = this.RULE('elseClause', () => {
+    this.CONSUME(T.Else);
+    this.OPTION(() => {
+      this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
+      this.SUBRULE(this.exprTerm, { LABEL: 'value' });
+    });
+    this.OPTION2(() => this.SUBRULE(this.ruleBody));
+  });
+
+  private body = this.RULE('body', () => {
+    this.CONSUME(T.LBrace);
+    this.SUBRULE(this.query);
+    this.CONSUME(T.RBrace);
+  });
+
+  /** Literals separated by `;` or line breaks (line breaks are checked when the AST is built). */
+  private query = this.RULE('query', () => {
+    this.MANY(() => {
+      this.SUBRULE(this.literal);
+      this.OPTION(() => this.CONSUME(T.Semicolon));
+    });
+  });
+
+  private literal = this.RULE('literal', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.someDecl) },
+      { ALT: () => this.SUBRULE(this.everyExpr) },
+      {
+        // `not { a; b }` negates a whole query (a Rego v2 feature, enabled by `import rego.v2`).
+        GATE: () => this.token(1).tokenType === T.Not && this.braceIsBody(2),
+        ALT: () => {
+          this.CONSUME2(T.Not);
+          this.SUBRULE(this.body, { LABEL: 'negatedBody' });
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Not));
+          this.SUBRULE(this.expression);
+        },
+      },
+    ]);
+    this.MANY(() => this.SUBRULE(this.withModifier));
+  });
+
+  /** `some x, y`, `some x in xs`, `some k, v in xs`. */
+  private someDecl = this.RULE('someDecl', () => {
+    this.CONSUME(T.Some);
+    this.SUBRULE(this.binary, { LABEL: 'symbols' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.binary, { LABEL: 'symbols' });
+    });
+  });
+
+  /** `every x in xs { ... }`, `every k, v in xs { ... }`. */
+  private everyExpr = this.RULE('everyExpr', () => {
+    this.CONSUME(T.Every);
+    this.SUBRULE(this.binary, { LABEL: 'symbols' });
+    this.OPTION(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.binary, { LABEL: 'symbols' });
+    });
+    this.SUBRULE(this.body);
+  });
+
+  private withModifier = this.RULE('withModifier', () => {
+    this.CONSUME(T.With);
+    this.SUBRULE(this.term, { LABEL: 'target' });
+    this.CONSUME(T.As);
+    this.SUBRULE(this.exprTerm, { LABEL: 'value' });
+  });
+
+  private expression = this.RULE('expression', () => {
+    this.SUBRULE(this.exprTerm, { LABEL: 'left' });
+    this.OPTION(() => {
+      this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.exprTerm, { LABEL: 'right' });
+    });
+  });
+
+  /** A term with infix operators where `k, v in xs` is allowed (expression level). */
+  private exprTerm = this.RULE('exprTerm', () => {
+    this.SUBRULE(this.binary, { LABEL: 'operands' });
+    this.OPTION(() => {
+      this.CONSUME(T.Comma, { LABEL: 'keyValue' });
+      this.SUBRULE2(this.binary, { LABEL: 'operands' });
+    });
+  });
+
+  /**
+   * Terms joined by infix operators, kept flat: the AST builder applies precedence. One flat rule
+   * instead of a rule per precedence level keeps the CST small, which is most of the parser's cost.
+   */
+  private binary = this.RULE('binary', () => {
+    this.SUBRULE(this.term, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.BinaryOperator, { LABEL: 'operators' });
+      this.SUBRULE2(this.term, { LABEL: 'operands' });
+    });
+  });
+
+  /** A primary term followed by glued ref and call suffixes: `a.b[c](d).e`. */
+  private term = this.RULE('term', () => {
+    this.SUBRULE(this.primary);
+    this.MANY({ GATE: () => this.glued(), DEF: () => this.SUBRULE(this.suffix) });
+  });
+
+  private suffix = this.RULE('suffix', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.SUBRULE(this.exprTerm, { LABEL: 'key' });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.termList, { LABEL: 'args' });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  private primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.SUBRULE(this.numberTerm) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.RawString) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      // Outside rule heads `contains` is an ordinary name, as in the built-in `contains(s, t)`.
+      { ALT: () => this.CONSUME(T.Contains) },
+      { ALT: () => this.SUBRULE(this.arrayTerm) },
+      { ALT: () => this.SUBRULE(this.braceTerm) },
+      { ALT: () => this.SUBRULE(this.parenTerm) },
+    ]);
+  });
+
+  /** `1`, `-1`, `.5`, `-.5e3`. */
+  private numberTerm = this.RULE('numberTerm', () => {
+    this.OPTION(() => this.CONSUME(T.Minus));
+    this.OPTION2(() => this.CONSUME(T.Dot));
+    this.CONSUME(T.NumberLiteral);
+  });
+
+  private parenTerm = this.RULE('parenTerm', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.exprTerm);
+    this.CONSUME(T.RParen);
+  });
+
+  private arrayTerm = this.RULE('arrayTerm', () => {
+    this.CONSUME(T.LBracket);
+    this.OR([
+      {
+        GATE: () => this.comprehensionAhead(),
+        ALT: () => {
+          this.SUBRULE(this.term, { LABEL: 'head' });
+          this.CONSUME(T.Pipe);
+          this.SUBRULE(this.query);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.termList, { LABEL: 'items' }) },
+    ]);
+    this.CONSUME(T.RBracket);
+  });
+
+  /** `{}`, sets, objects and their comprehensions. */
+  private braceTerm = this.RULE('braceTerm', () => {
+    this.CONSUME(T.LBrace);
+    this.OR([
+      { GATE: () => this.token(1).tokenType === T.RBrace, ALT: () => this.CONSUME(T.RBrace, { LABEL: 'emptyEnd' }) },
+      {
+        GATE: () => this.comprehensionAhead(),
+        ALT: () => {
+          this.SUBRULE(this.term, { LABEL: 'head' });
+          this.CONSUME(T.Pipe);
+          this.SUBRULE(this.query);
+          this.CONSUME2(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Comma, { LABEL: 'leadingComma' }));
+          this.SUBRULE(this.binary, { LABEL: 'first' });
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.objectRest) },
+            { ALT: () => this.SUBRULE(this.setRest) },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  private objectRest = this.RULE('objectRest', () => {
+    this.CONSUME(T.Colon);
+    this.OR([
+      {
+        GATE: () => this.comprehensionAhead(),
+        ALT: () => {
+          this.SUBRULE(this.term, { LABEL: 'value' });
+          this.CONSUME(T.Pipe);
+          this.SUBRULE(this.query);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.binary, { LABEL: 'values' });
+          this.MANY({
+            GATE: () => this.commaBeforeElement(),
+            DEF: () => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.binary, { LABEL: 'keys' });
+              this.CONSUME2(T.Colon);
+              this.SUBRULE3(this.binary, { LABEL: 'values' });
+            },
+          });
+          this.OPTION(() => this.CONSUME2(T.Comma));
+        },
+      },
+    ]);
+    this.CONSUME(T.RBrace);
+  });
+
+  private setRest = this.RULE('setRest', () => {
+    this.MANY({
+      GATE: () => this.commaBeforeElement(),
+      DEF: () => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE(this.binary, { LABEL: 'items' });
+      },
+    });
+    this.OPTION(() => this.CONSUME2(T.Comma));
+    this.CONSUME(T.RBrace);
+  });
+
+  /** Comma-separated items with an optional trailing comma (and, for compatibility, a leading one). */
+  private termList = this.RULE('termList', () => {
+    this.OPTION(() => this.CONSUME(T.Comma, { LABEL: 'leadingComma' }));
+    this.OPTION2(() => {
+      this.SUBRULE(this.binary, { LABEL: 'items' });
+      this.MANY({
+        GATE: () => this.commaBeforeElement(),
+        DEF: () => {
+          this.CONSUME2(T.Comma);
+          this.SUBRULE2(this.binary, { LABEL: 'items' });
+        },
+      });
+      this.OPTION3(() => this.CONSUME3(T.Comma));
+    });
+  });
+}
+
+function tokenMatches(token: IToken, type: TokenType): boolean {
+  return token.tokenType === type || (token.tokenType.CATEGORIES?.includes(type) ?? false);
+}
+
+let sharedParser: RegoParser | undefined;
+
+/** The one parser instance (building it runs chevrotain's grammar analysis, which is slow). */
+export function regoParser(): RegoParser {
+  sharedParser ??= new RegoParser();
+  return sharedParser;
+}
+
+export type { CstNode };

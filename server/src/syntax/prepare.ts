@@ -1,0 +1,173 @@
+/**
+ * The pass between lexing and parsing. It decides which keyword tokens are really keywords
+ * (Rego v0 only has `in`, `every`, `if` and `contains` after a future import; any keyword directly after
+ * a `.` is a plain name, as in `input.package`), records the layout facts the grammar needs (a newline
+ * before a token, a token glued to the previous one), pairs brackets, and cuts the token stream into
+ * top-level statements so each can be parsed, cached and recovered on its own.
+ */
+import { IToken, TokenType } from 'chevrotain';
+import * as T from './tokens';
+
+export interface RegoToken extends IToken {
+  /** A line break separates this token from the previous one. */
+  nl: boolean;
+  /** No whitespace or comment separates this token from the previous one. */
+  adj: boolean;
+  /** The token starts a line, at the left margin. */
+  margin: boolean;
+  /** Position in the token array. */
+  idx: number;
+  /** For an opening bracket, the index of its closing bracket (or -1); for other tokens -1. */
+  match: number;
+}
+
+export type RegoVersion = 'v0' | 'v1';
+
+const OPENERS = new Set<TokenType>([T.LParen, T.LBracket, T.LBrace]);
+const CLOSERS = new Map<TokenType, TokenType>([
+  [T.RParen, T.LParen],
+  [T.RBracket, T.LBracket],
+  [T.RBrace, T.LBrace],
+]);
+
+/** Tokens after which a statement cannot end: the next line continues it. */
+const CONTINUATIONS = new Set<TokenType>([
+  T.Assign, T.Unify, T.Equal, T.NotEqual, T.Less, T.LessEqual, T.Greater, T.GreaterEqual,
+  T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Pipe, T.Ampersand, T.Comma, T.Colon, T.Dot,
+  T.If, T.Else, T.Contains, T.With, T.As, T.In, T.Not, T.Some, T.Every, T.Default, T.Package, T.Import,
+  T.LParen, T.LBracket, T.LBrace,
+]);
+
+/** Tokens that may begin a top-level statement. */
+const STATEMENT_STARTS = new Set<TokenType>([T.Package, T.Import, T.Default, T.Identifier]);
+
+function retype(token: IToken, type: TokenType): void {
+  token.tokenType = type;
+  token.tokenTypeIdx = type.tokenTypeIdx!;
+}
+
+/** Which future keywords a v0 module turned on with its imports. */
+function enabledFutureKeywords(tokens: IToken[]): Set<string> {
+  const enabled = new Set<string>();
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (tokens[i].tokenType !== T.Import) continue;
+    const root = tokens[i + 1].image;
+    if (root === 'rego' && tokens[i + 2].tokenType === T.Dot && (tokens[i + 3]?.image === 'v1' || tokens[i + 3]?.image === 'v2')) {
+      for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
+    } else if (root === 'future' && tokens[i + 2].tokenType === T.Dot && tokens[i + 3]?.image === 'keywords') {
+      if (tokens[i + 4]?.tokenType === T.Dot && tokens[i + 5]) {
+        enabled.add(tokens[i + 5].image);
+      } else {
+        for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
+      }
+    }
+  }
+  return enabled;
+}
+
+/**
+ * Annotates tokens in place (see RegoToken) and returns them. `text` is the source the tokens came from.
+ */
+export function prepareTokens(raw: IToken[], text: string, version: RegoVersion): RegoToken[] {
+  const tokens = raw as RegoToken[];
+  const futureEnabled = version === 'v0' ? enabledFutureKeywords(raw) : undefined;
+  const stack: number[] = [];
+  let previousEnd = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    token.idx = i;
+    // The lexer tracks start offsets only (it is faster); ends follow from the image.
+    token.endOffset = token.startOffset + token.image.length - 1;
+    token.match = -1;
+    token.adj = i > 0 && token.startOffset === previousEnd;
+    token.nl = false;
+    token.margin = token.startOffset === 0 || text.charCodeAt(token.startOffset - 1) === 10;
+    for (let offset = previousEnd; offset < token.startOffset; offset++) {
+      if (text.charCodeAt(offset) === 10) {
+        token.nl = true;
+        break;
+      }
+    }
+    // A comment between two tokens means they are not glued together.
+    previousEnd = token.endOffset! + 1;
+
+    const type = token.tokenType;
+    if (type.CATEGORIES?.includes(T.Keyword) && type !== T.True && type !== T.False && type !== T.Null) {
+      const previous = tokens[i - 1];
+      const next = raw[i + 1];
+      if (futureEnabled && T.FUTURE_KEYWORDS.has(token.image) && !futureEnabled.has(token.image)) {
+        retype(token, T.Identifier);
+      } else if (previous && previous.tokenType === T.Dot && token.adj) {
+        // `input.package`, `data.x.in`: keywords are names after a dot.
+        retype(token, T.Identifier);
+      } else if (next && next.tokenType === T.Dot && next.startOffset === token.endOffset! + 1 && type !== T.Not && !(previous && (previous.tokenType === T.Package || previous.tokenType === T.Import))) {
+        // A keyword glued to a following dot starts a ref (`contains.x`), as OPA allows.
+        retype(token, T.Identifier);
+      }
+    }
+
+    if (OPENERS.has(token.tokenType)) {
+      stack.push(i);
+    } else {
+      const opener = CLOSERS.get(token.tokenType);
+      if (opener) {
+        // Pop to the nearest matching opener; unmatched closers leave the stack alone.
+        for (let depth = stack.length - 1; depth >= 0; depth--) {
+          if (tokens[stack[depth]].tokenType === opener) {
+            tokens[stack[depth]].match = i;
+            stack.length = depth;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return tokens;
+}
+
+/** A run of tokens that forms one or more top-level statements: [start, end) token indexes. */
+export interface Chunk {
+  start: number;
+  end: number;
+}
+
+/**
+ * Cuts the token stream into statements. A statement starts at a token that can begin one, is the first
+ * on its line, stands outside every bracket, and does not continue the previous line. A token at the left
+ * margin also starts a statement when the bracket around it is never closed, and `package`, `import` and
+ * `default` at the margin always do, so one unclosed brace cannot swallow the rest of the file.
+ */
+export function splitStatements(tokens: RegoToken[]): Chunk[] {
+  const chunks: Chunk[] = [];
+  let start = 0;
+  const open: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const type = token.tokenType;
+    if (i > start && token.nl && STATEMENT_STARTS.has(type)) {
+      const previous = tokens[i - 1].tokenType;
+      const atMargin = token.margin;
+      const innermost = open.length > 0 ? tokens[open[open.length - 1]] : undefined;
+      const forced = atMargin && (type !== T.Identifier || (innermost !== undefined && innermost.match === -1));
+      const topLevel = open.length === 0 && !CONTINUATIONS.has(previous);
+      if (topLevel || forced) {
+        chunks.push({ start, end: i });
+        start = i;
+        open.length = 0;
+      }
+    }
+    if (OPENERS.has(type)) {
+      open.push(i);
+    } else if (CLOSERS.has(type)) {
+      const opener = CLOSERS.get(type);
+      for (let depth = open.length - 1; depth >= 0; depth--) {
+        if (tokens[open[depth]].tokenType === opener) {
+          open.length = depth;
+          break;
+        }
+      }
+    }
+  }
+  if (start < tokens.length) chunks.push({ start, end: tokens.length });
+  return chunks;
+}

@@ -1,0 +1,158 @@
+/**
+ * The tokens of Rego, one declaration each, and the chevrotain lexer built from them.
+ * Keywords are identifiers with a `longer_alt`, so `income` lexes as one identifier, not `in` + `come`.
+ * Whether a keyword is really a keyword (v0 without future imports, keywords after a dot) is decided
+ * later, in `prepareTokens`, not here.
+ */
+import { createToken, Lexer, TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+
+/** Every keyword also belongs to this category, so the parser can ask for "a keyword" at once. */
+export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
+
+function keyword(word: string, name: string): TokenType {
+  return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier, categories: [Keyword], label: `'${word}'` });
+}
+
+export const Package = keyword('package', 'Package');
+export const Import = keyword('import', 'Import');
+export const As = keyword('as', 'As');
+export const Default = keyword('default', 'Default');
+export const Else = keyword('else', 'Else');
+export const If = keyword('if', 'If');
+export const Contains = keyword('contains', 'Contains');
+export const Some = keyword('some', 'Some');
+export const Every = keyword('every', 'Every');
+export const In = keyword('in', 'In');
+export const Not = keyword('not', 'Not');
+export const With = keyword('with', 'With');
+export const True = keyword('true', 'True');
+export const False = keyword('false', 'False');
+export const Null = keyword('null', 'Null');
+
+/** Keywords that v0 policies only get through `import future.keywords...` or `import rego.v1`. */
+export const FUTURE_KEYWORDS = new Map<string, TokenType>([
+  ['in', In],
+  ['every', Every],
+  ['if', If],
+  ['contains', Contains],
+]);
+
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/, label: 'string' });
+/** A string that reaches the end of the line without its closing quote. */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/, label: 'string', categories: [StringLiteral] });
+/** Typographic quotes pasted from a web page or a word processor: lexed as a string, reported as an error. */
+export const SmartQuoteString = createToken({ name: 'SmartQuoteString', pattern: /[\u201C\u201D\u201E][^\u201C\u201D"\r\n]*[\u201C\u201D"]?/, label: 'string', categories: [StringLiteral] });
+export const RawString = createToken({ name: 'RawString', pattern: /`[^`]*`/, line_breaks: true, label: 'raw string' });
+export const UnterminatedRawString = createToken({ name: 'UnterminatedRawString', pattern: /`[^`]*/, line_breaks: true, label: 'raw string', categories: [RawString] });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, label: 'number' });
+
+export const Assign = createToken({ name: 'Assign', pattern: /:=/, label: "':='" });
+export const Equal = createToken({ name: 'Equal', pattern: /==/, label: "'=='" });
+export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, label: "'!='" });
+export const LessEqual = createToken({ name: 'LessEqual', pattern: /<=/, label: "'<='" });
+export const GreaterEqual = createToken({ name: 'GreaterEqual', pattern: />=/, label: "'>='" });
+export const Less = createToken({ name: 'Less', pattern: /</, label: "'<'" });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: "'>'" });
+export const Unify = createToken({ name: 'Unify', pattern: /=/, label: "'='" });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
+export const Percent = createToken({ name: 'Percent', pattern: /%/, label: "'%'" });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/, label: "'|'" });
+export const Ampersand = createToken({ name: 'Ampersand', pattern: /&/, label: "'&'" });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: /]/, label: "']'" });
+export const LBrace = createToken({ name: 'LBrace', pattern: /{/, label: "'{'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: /}/, label: "'}'" });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
+
+/** Relational operators share a category: they sit at one precedence level. */
+export const RelationalOperator = createToken({ name: 'RelationalOperator', pattern: Lexer.NA });
+export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA });
+export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA });
+export const AssignOperator = createToken({ name: 'AssignOperator', pattern: Lexer.NA });
+/** Every infix operator of a term (all but `:=` and `=`, which join the two sides of an expression). */
+export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
+for (const token of [Equal, NotEqual, LessEqual, GreaterEqual, Less, Greater]) token.CATEGORIES = [RelationalOperator, BinaryOperator];
+for (const token of [Plus, Minus]) token.CATEGORIES = [AdditiveOperator, BinaryOperator];
+for (const token of [Star, Slash, Percent]) token.CATEGORIES = [MultiplicativeOperator, BinaryOperator];
+for (const token of [Pipe, Ampersand]) token.CATEGORIES = [BinaryOperator];
+// `in` is a keyword and, inside terms, the lowest-precedence infix operator.
+In.CATEGORIES = [Keyword, BinaryOperator];
+for (const token of [Assign, Unify]) token.CATEGORIES = [AssignOperator];
+
+/** Order matters: longer operators before their prefixes, keywords before identifiers. */
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLiteral,
+  UnterminatedString,
+  SmartQuoteString,
+  RawString,
+  UnterminatedRawString,
+  NumberLiteral,
+  Assign,
+  Equal,
+  NotEqual,
+  LessEqual,
+  GreaterEqual,
+  Less,
+  Greater,
+  Unify,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Pipe,
+  Ampersand,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Semicolon,
+  Colon,
+  Dot,
+  Package,
+  Import,
+  As,
+  Default,
+  Else,
+  If,
+  Contains,
+  Some,
+  Every,
+  In,
+  Not,
+  With,
+  True,
+  False,
+  Null,
+  Identifier,
+  Keyword,
+  RelationalOperator,
+  AdditiveOperator,
+  MultiplicativeOperator,
+  AssignOperator,
+  BinaryOperator,
+];
+
+export const regoLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+  recoveryEnabled: true,
+});
