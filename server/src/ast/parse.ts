@@ -85,7 +85,7 @@ export class ModuleParser {
     this.cache = nextCache;
 
     const module = assemble(text, version, statements, errors);
-    module.comments = (lexed.groups.comments ?? []).map((token): Comment => ({ type: 'comment', text: token.image.slice(1), range: { start: token.startOffset, end: token.endOffset! + 1 } }));
+    module.comments = (lexed.groups.comments ?? []).map((token): Comment => ({ type: 'comment', text: token.image.slice(1), range: { start: token.startOffset, end: token.startOffset + token.image.length } }));
     attachAnnotations(module, text, errors);
     errors.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
     return { module, errors: dedupe(errors) };
@@ -207,6 +207,7 @@ function closerOf(opener: string): string {
 
 function tokenLabel(label: string): string {
   if (label === T.Identifier.name) return 'a name';
+  if (label === 'EOF') return 'a new line: one statement ends here';
   return label;
 }
 
@@ -231,12 +232,20 @@ function lineColumn(text: string, offset: number): string {
   return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
+/**
+ * Keeps the first error at each position: after one mistake, recovery can report the same spot again
+ * in other words, which only adds noise. Different errors at one spot (the v1 rule-shape checks) stay.
+ */
 function dedupe(errors: ParseError[]): ParseError[] {
   const seen = new Set<string>();
+  let lastSyntaxStart = -1;
   return errors.filter((error) => {
     const key = `${error.range.start}:${error.range.end}:${error.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
+    const recovery = error.message.startsWith('unexpected ');
+    if (recovery && error.range.start === lastSyntaxStart) return false;
+    if (recovery) lastSyntaxStart = error.range.start;
     return true;
   });
 }

@@ -1,0 +1,7 @@
+package quotes
+
+import rego.v1
+
+greeting := “hello”
+
+allow if input.name == ”bob”

@@ -1,0 +1,5 @@
+package broken
+
+a := "no end
+
+b := `raw
