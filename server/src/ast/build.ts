@@ -66,6 +66,8 @@ export interface BuildOptions {
 
 export class AstBuilder {
   readonly errors: ParseError[] = [];
+  /** Where a node without a location (one the parser made up while recovering) is placed. */
+  private fallbackRange: Range = { start: 0, end: 0 };
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -78,7 +80,7 @@ export class AstBuilder {
     if (location && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset)) {
       return { start: location.startOffset, end: (location.endOffset as number) + 1 };
     }
-    return fallback ?? { start: 0, end: 0 };
+    return fallback ?? { start: this.fallbackRange.start, end: this.fallbackRange.start };
   }
 
   private children(node: CstNode | undefined): Children {
@@ -120,6 +122,7 @@ export class AstBuilder {
   statements(root: CstNode): Statement[] {
     const result: Statement[] = [];
     for (const statement of this.nodes(this.children(root), 'statement')) {
+      this.fallbackRange = this.nodeRange(statement, this.fallbackRange);
       const children = this.children(statement);
       const pkg = this.node(children, 'packageDecl');
       const imp = this.node(children, 'importDecl');

@@ -144,4 +144,6 @@ export interface ParseError {
   code: 'rego_parse_error';
   message: string;
   range: Range;
+  /** Another place the message refers to, such as the bracket that is never closed. */
+  related?: { range: Range; message: string };
 }

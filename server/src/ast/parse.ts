@@ -4,13 +4,13 @@
  * so an error in one rule does not hide errors in the next. A `ModuleParser` keeps the statements of
  * the previous parse: after an edit only the statements whose text changed are parsed again.
  */
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { ILexingResult, IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { parseDocument } from 'yaml';
 import * as T from '../syntax/tokens';
-import { prepareTokens, RegoToken, RegoVersion, splitStatements } from '../syntax/prepare';
+import { CONTINUATIONS, enabledFutureKeywords, isBalanced, pairBrackets, prepareTokens, RegoToken, RegoVersion, splitStatements, STATEMENT_STARTS } from '../syntax/prepare';
 import { regoParser } from '../syntax/parser';
 import { AstBuilder, Statement } from './build';
-import type { Annotation, Comment, Import, Module, Node, ParseError, Range, Rule, Term } from './nodes';
+import type { Annotation, Comment, Import, Module, Node, Package, ParseError, Range, Rule, Term } from './nodes';
 
 export interface ParseOptions {
   regoVersion?: RegoVersion;
@@ -21,91 +21,321 @@ export interface ParseResult {
   errors: ParseError[];
 }
 
-interface ParsedStatement {
-  /** Offset of the statement's first token when it was parsed. */
-  base: number;
+/**
+ * One top-level statement (rarely several) of the current text, with everything read from its span: the
+ * text from its first token up to the next statement's first token (the first span starts at offset 0).
+ */
+interface Segment {
+  spanStart: number;
+  /** Offset of the first token. */
+  start: number;
+  /** End offset of the last token. */
+  end: number;
+  firstType: TokenType;
+  lastType: TokenType;
+  hasImport: boolean;
+  hasUnterminatedRaw: boolean;
+  /** Its brackets pair up among themselves; where they do not, its boundaries came from layout guesses. */
+  balanced: boolean;
   statements: Statement[];
+  /** Parse and lexer errors of the span. */
   errors: ParseError[];
+  comments: Comment[];
+  /** A shift not yet applied to `statements` (ranges move lazily, when the module is read). */
+  pendingShift: number;
 }
 
-/** Statements at most this long are kept for reuse; the cache holds at most this many. */
-const CACHE_LIMIT = 20000;
+interface ParserState {
+  text: string;
+  version: RegoVersion;
+  v1: boolean;
+  v2: boolean;
+  future: Set<string> | undefined;
+  segments: Segment[];
+}
+
+/** Statement-level reparsing gives up and reads the whole text after this many widenings. */
+const MAX_WIDENINGS = 8;
 
 export class ModuleParser {
-  private cache = new Map<string, ParsedStatement>();
+  private state: ParserState | undefined;
+  private readonly metadataCache = new Map<string, MetadataBlock>();
 
+  /**
+   * Parses `text`. When the previous call saw the same module before an edit, only the statements around
+   * the edit are lexed and parsed again. The returned module is owned by this parser: statements that
+   * did not change are shared with the previous result and their ranges move when the next result's
+   * module is read.
+   */
   parse(text: string, options: ParseOptions = {}): ParseResult {
+    const version = options.regoVersion ?? 'v1';
     try {
-      return this.parseUnsafe(text, options.regoVersion ?? 'v1');
+      return this.parseUnsafe(text, version);
     } catch (error) {
       // The parser must never take the server down; report the failure as an error on the whole text.
+      this.state = undefined;
       const message = error instanceof Error ? error.message : String(error);
       return {
-        module: emptyModule(text, options.regoVersion ?? 'v1'),
+        module: emptyModule(text, version),
         errors: [{ code: 'rego_parse_error', message: `internal parser error: ${message}`, range: { start: 0, end: Math.min(text.length, 1) } }],
       };
     }
   }
 
   private parseUnsafe(text: string, version: RegoVersion): ParseResult {
-    const errors: ParseError[] = [];
+    const previous = this.state && this.state.version === version ? this.state : undefined;
+    this.state = undefined;
+    const segments = (previous && this.reparse(previous, text)) ?? this.fullParse(text, version);
+    const state = this.state as ParserState | undefined;
+    if (!state) throw new Error('parser state missing');
+    state.segments = segments;
+    return this.result(state);
+  }
+
+  private fullParse(text: string, version: RegoVersion): Segment[] {
     const lexed = T.regoLexer.tokenize(text);
-    for (const error of lexed.errors) errors.push(lexerError(text, error.offset, error.length));
-    const tokens = prepareTokens(lexed.tokens, text, version);
+    const future = version === 'v0' ? enabledFutureKeywords(lexed.tokens) : undefined;
+    const tokens = prepareTokens(lexed.tokens, text, version, future);
     const v2 = importsRego(tokens, 'v2');
     const v1 = version === 'v1' || v2 || importsRego(tokens, 'v1');
-    const futureKey = tokens.filter((token) => token.tokenType === T.Identifier && FUTURE_WORDS.has(token.image)).length > 0 ? futureSignature(tokens) : '';
-    const chunks = splitStatements(tokens);
+    this.state = { text, version, v1, v2, future, segments: [] };
+    return this.buildSegments(text, 0, text.length, lexed, tokens, this.state);
+  }
+
+  /** Reparses only the statements an edit touched, or returns undefined when the whole text must be read. */
+  private reparse(previous: ParserState, text: string): Segment[] | undefined {
+    const old = previous.text;
+    const segments = previous.segments;
+    if (segments.length === 0) return undefined;
+    let prefix = 0;
+    const shorter = Math.min(old.length, text.length);
+    while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    const delta = text.length - old.length;
+    if (prefix === old.length && prefix === text.length) {
+      this.state = { ...previous, text };
+      return segments;
+    }
+
+    // The affected segments [first, last): the one holding the start of the edit through the one holding its end.
+    let first = 0;
+    while (first + 1 < segments.length && segments[first + 1].spanStart <= prefix) first++;
+    let last = first + 1;
+    while (last < segments.length && segments[last].spanStart < old.length - suffix) last++;
+    // An edit that ends exactly where the next statement begins may change that statement's first token.
+    if (last < segments.length && segments[last].spanStart === old.length - suffix) last++;
+
+    for (let widenings = 0; widenings < MAX_WIDENINGS; widenings++) {
+      if (segments.slice(first, last).some((segment) => segment.hasImport || segment.hasUnterminatedRaw)) return undefined;
+      const regionStart = segments[first].spanStart;
+      const regionEnd = last < segments.length ? segments[last].spanStart + delta : text.length;
+      const lexed = T.regoLexer.tokenize(text.slice(regionStart, regionEnd));
+      for (const token of lexed.tokens) token.startOffset += regionStart;
+      for (const comment of lexed.groups.comments ?? []) comment.startOffset += regionStart;
+      for (const error of lexed.errors) error.offset += regionStart;
+      const previousEnd = first > 0 ? segments[first - 1].end : 0;
+      const tokens = prepareTokens(lexed.tokens, text, previous.version, previous.future, previousEnd);
+      if (tokens.some((token) => token.tokenType === T.Import || token.tokenType === T.UnterminatedRawString)) return undefined;
+      // Unpaired brackets make statement boundaries depend on the whole file: read all of it.
+      if (!isBalanced(tokens, 0, tokens.length)) return undefined;
+
+      // The statement before must still end where the region begins, and the one after must still begin where it ends.
+      const head = tokens[0];
+      const before = segments[first - 1];
+      const startsCleanly = first === 0 || !head || (head.nl && before.balanced && STATEMENT_STARTS.has(head.tokenType) && !CONTINUATIONS.has(before.lastType));
+      if (!startsCleanly) {
+        first--;
+        continue;
+      }
+      if (last < segments.length) {
+        const tail = tokens[tokens.length - 1];
+        const nextStart = segments[last].start + delta;
+        const lineBreak = text.lastIndexOf('\n', nextStart - 1) >= (tail ? tail.endOffset! + 1 : regionStart);
+        const endsCleanly = tail !== undefined && lineBreak && !CONTINUATIONS.has(tail.tokenType) && STATEMENT_STARTS.has(segments[last].firstType);
+        if (!endsCleanly) {
+          last++;
+          continue;
+        }
+      }
+
+      this.state = { ...previous, text };
+      const rebuilt = this.buildSegments(text, regionStart, regionEnd, lexed, tokens, this.state);
+      const after = segments.slice(last).map((segment) => shiftSegment(segment, delta));
+      return [...segments.slice(0, first), ...rebuilt, ...after];
+    }
+    return undefined;
+  }
+
+  /** Parses the statements of [regionStart, regionEnd) from its tokens, one segment each. */
+  private buildSegments(text: string, regionStart: number, regionEnd: number, lexed: ILexingResult, tokens: RegoToken[], state: ParserState): Segment[] {
     const parser = regoParser();
     parser.allTokens = tokens;
-
-    const statements: Statement[] = [];
-    const nextCache = new Map<string, ParsedStatement>();
-    for (const chunk of chunks) {
-      const first = tokens[chunk.start];
-      const last = tokens[chunk.end - 1];
-      const start = first.startOffset;
-      const end = last.endOffset! + 1;
-      const key = `${version}${v1 ? '+v1' : ''}${v2 ? '+v2' : ''}|${futureKey}|${text.slice(start, end)}`;
-      let parsed = this.cache.get(key) ?? nextCache.get(key);
-      if (parsed && parsed.base !== start) parsed = shiftParsed(parsed, start - parsed.base);
-      if (!parsed) {
-        parser.input = tokens.slice(chunk.start, chunk.end);
-        parser.limit = chunk.end;
-        const cst = parser.statements();
-        const builder = new AstBuilder({ text, v1, v2 });
-        const built = builder.statements(cst);
-        const chunkErrors = [...parser.errors.map((error) => recognitionError(error, tokens, chunk.end, text)), ...builder.errors];
-        parsed = { base: start, statements: built, errors: chunkErrors };
-      }
-      if (end - start <= CACHE_LIMIT && nextCache.size < CACHE_LIMIT) nextCache.set(key, parsed);
-      statements.push(...parsed.statements);
-      errors.push(...parsed.errors);
+    const chunks = splitStatements(tokens);
+    const comments = (lexed.groups.comments ?? []).map(
+      (token): Comment => ({ type: 'comment', text: token.image.slice(1), range: { start: token.startOffset, end: token.startOffset + token.image.length } }),
+    );
+    const lexErrors = lexed.errors.map((error) => lexerError(text, error.offset, error.length));
+    if (chunks.length === 0) {
+      return [{
+        spanStart: regionStart, start: regionEnd, end: regionEnd, firstType: T.Identifier, lastType: T.Identifier,
+        hasImport: false, hasUnterminatedRaw: false, balanced: true, statements: [], errors: lexErrors, comments, pendingShift: 0,
+      }];
     }
-    this.cache = nextCache;
+    const segments: Segment[] = chunks.map((chunk, index) => {
+      const firstToken = tokens[chunk.start];
+      const lastToken = tokens[chunk.end - 1];
+      pairBrackets(tokens, chunk.start, chunk.end);
+      parser.input = tokens.slice(chunk.start, chunk.end);
+      parser.limit = chunk.end;
+      const cst = parser.statements();
+      const builder = new AstBuilder({ text, v1: state.v1, v2: state.v2 });
+      const statements = builder.statements(cst);
+      const errors = [...parser.errors.map((error) => recognitionError(error, tokens, chunk.start, chunk.end, text)), ...builder.errors];
+      let hasImport = false;
+      let hasUnterminatedRaw = false;
+      for (let i = chunk.start; i < chunk.end; i++) {
+        if (tokens[i].tokenType === T.Import) hasImport = true;
+        if (tokens[i].tokenType === T.UnterminatedRawString) hasUnterminatedRaw = true;
+      }
+      return {
+        spanStart: index === 0 ? regionStart : firstToken.startOffset,
+        start: firstToken.startOffset,
+        end: lastToken.endOffset! + 1,
+        firstType: firstToken.tokenType,
+        lastType: lastToken.tokenType,
+        hasImport,
+        hasUnterminatedRaw,
+        balanced: isBalanced(tokens, chunk.start, chunk.end),
+        statements,
+        errors,
+        comments: [],
+        pendingShift: 0,
+      };
+    });
+    // Comments and lexer errors belong to the segment whose span holds them.
+    let index = 0;
+    for (const comment of comments) {
+      while (index + 1 < segments.length && segments[index + 1].spanStart <= comment.range.start) index++;
+      segments[index].comments.push(comment);
+    }
+    for (const error of lexErrors) {
+      let owner = 0;
+      while (owner + 1 < segments.length && segments[owner + 1].spanStart <= error.range.start) owner++;
+      segments[owner].errors.push(error);
+    }
+    return segments;
+  }
 
-    const module = assemble(text, version, statements, errors);
-    module.comments = (lexed.groups.comments ?? []).map((token): Comment => ({ type: 'comment', text: token.image.slice(1), range: { start: token.startOffset, end: token.startOffset + token.image.length } }));
-    attachAnnotations(module, text, errors);
+  private result(state: ParserState): ParseResult {
+    const { text, segments } = state;
+    const errors: ParseError[] = [];
+    const statementKinds: { type: Statement['type']; range: Range }[] = [];
+    const comments: Comment[] = [];
+    for (const segment of segments) {
+      errors.push(...segment.errors);
+      comments.push(...segment.comments);
+      for (const statement of segment.statements) {
+        const shift = segment.pendingShift;
+        statementKinds.push({ type: statement.type, range: { start: statement.range.start + shift, end: statement.range.end + shift } });
+      }
+    }
+    errors.push(...moduleErrors(statementKinds));
+    const blocks = this.metadataBlocks(comments, text);
+    for (const block of blocks) if (block.error) errors.push(block.error);
     errors.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-    return { module, errors: dedupe(errors) };
+    const located = errors.map((error) =>
+      error.related ? { ...error, message: error.message.replace(/ is never closed;/, ` opened at ${lineColumn(text, error.related.range.start)} is never closed;`) } : error,
+    );
+
+    let module: Module | undefined;
+    const buildModule = (): Module => {
+      if (module) return module;
+      const statements: Statement[] = [];
+      for (const segment of segments) {
+        if (segment.pendingShift !== 0) {
+          shiftInPlace(segment.statements, segment.pendingShift);
+          segment.pendingShift = 0;
+        }
+        statements.push(...segment.statements);
+      }
+      module = assemble(text, state.version, statements);
+      module.comments = comments;
+      attachAnnotations(module, blocks);
+      return module;
+    };
+    return {
+      get module() {
+        return buildModule();
+      },
+      errors: dedupe(located),
+    };
+  }
+
+  /** `# METADATA` blocks of the module, their YAML parsed once per distinct block text. */
+  private metadataBlocks(comments: Comment[], text: string): MetadataBlock[] {
+    const blocks: MetadataBlock[] = [];
+    for (let i = 0; i < comments.length; i++) {
+      if (comments[i].text.trim() !== 'METADATA') continue;
+      const marker = comments[i];
+      const lines: string[] = [];
+      let j = i + 1;
+      let end = marker.range.end;
+      // The block continues on the lines right below the marker.
+      while (j < comments.length && onNextLine(text, end, comments[j].range.start)) {
+        lines.push(comments[j].text);
+        end = comments[j].range.end;
+        j++;
+      }
+      i = j - 1;
+      const range: Range = { start: marker.range.start, end };
+      const yamlText = lines.join('\n');
+      let parsed = this.metadataCache.get(yamlText);
+      if (!parsed) {
+        parsed = readMetadata(yamlText, range);
+        if (this.metadataCache.size > 5000) this.metadataCache.clear();
+        this.metadataCache.set(yamlText, parsed);
+      }
+      const error = parsed.error ? { ...parsed.error, range } : undefined;
+      const annotation = parsed.annotation ? { ...parsed.annotation, range } : undefined;
+      blocks.push({ annotation, error });
+    }
+    return blocks;
   }
 }
 
-const FUTURE_WORDS = new Set(['in', 'every', 'if', 'contains']);
+interface MetadataBlock {
+  annotation?: Annotation;
+  error?: ParseError;
+}
 
-/** The future-keyword imports of a v0 module change how every statement lexes; they are part of the cache key. */
-function futureSignature(tokens: RegoToken[]): string {
-  const imports: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].tokenType === T.Import) {
-      let j = i + 1;
-      let path = '';
-      while (j < tokens.length && !tokens[j].nl) path += tokens[j++].image;
-      imports.push(path);
-    }
+/** Only whitespace, one line break included, lies between `end` and `start`. */
+function onNextLine(text: string, end: number, start: number): boolean {
+  let breaks = 0;
+  for (let i = end; i < start; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) breaks++;
+    else if (code !== 13 && code !== 32 && code !== 9) return false;
   }
-  return imports.join(';');
+  return breaks === 1;
+}
+
+function shiftSegment(segment: Segment, delta: number): Segment {
+  if (delta === 0) return segment;
+  const move = (range: Range): Range => ({ start: range.start + delta, end: range.end + delta });
+  return {
+    ...segment,
+    spanStart: segment.spanStart + delta,
+    start: segment.start + delta,
+    end: segment.end + delta,
+    errors: segment.errors.map((error) => ({
+      ...error,
+      range: move(error.range),
+      related: error.related && { ...error.related, range: move(error.related.range) },
+    })),
+    comments: segment.comments.map((comment) => ({ ...comment, range: move(comment.range) })),
+    pendingShift: segment.pendingShift + delta,
+  };
 }
 
 /** Whether the module has `import rego.<version>`. */
@@ -127,27 +357,34 @@ function emptyModule(text: string, version: RegoVersion): Module {
   return { type: 'module', imports: [], rules: [], comments: [], annotations: [], regoVersion: version, range: { start: 0, end: text.length } };
 }
 
-function assemble(text: string, version: RegoVersion, statements: Statement[], errors: ParseError[]): Module {
+function assemble(text: string, version: RegoVersion, statements: Statement[]): Module {
   const module = emptyModule(text, version);
-  if (statements.length === 0) {
-    if (errors.length === 0) errors.push({ code: 'rego_parse_error', message: 'empty module', range: { start: 0, end: 0 } });
-    return module;
-  }
   statements.forEach((statement, index) => {
     if (statement.type === 'package') {
       if (index === 0) module.package = statement;
-      else errors.push({ code: 'rego_parse_error', message: 'unexpected package: a module has exactly one package, at its top', range: statement.range });
     } else if (statement.type === 'import') {
       module.imports.push(statement as Import);
     } else {
       module.rules.push(statement as Rule);
     }
   });
-  if (!module.package) {
-    const first = statements[0];
-    errors.push({ code: 'rego_parse_error', message: 'package expected: a module starts with `package <name>`', range: { start: first.range.start, end: first.range.start } });
-  }
   return module;
+}
+
+/** Errors about the module as a whole: it needs one package, first. */
+function moduleErrors(statements: { type: Statement['type']; range: Range }[]): ParseError[] {
+  if (statements.length === 0) return [{ code: 'rego_parse_error', message: 'empty module', range: { start: 0, end: 0 } }];
+  const errors: ParseError[] = [];
+  statements.forEach((statement, index) => {
+    if (statement.type === 'package' && index > 0) {
+      errors.push({ code: 'rego_parse_error', message: 'unexpected package: a module has exactly one package, at its top', range: statement.range });
+    }
+  });
+  if (statements[0].type !== 'package') {
+    const start = statements[0].range.start;
+    errors.push({ code: 'rego_parse_error', message: 'package expected: a module starts with `package <name>`', range: { start, end: start } });
+  }
+  return errors;
 }
 
 function lexerError(text: string, offset: number, length: number): ParseError {
@@ -172,7 +409,7 @@ function describeToken(token: IToken | undefined): string {
 const CLOSER_FOR: Record<string, string> = { "'}'": '{', "']'": '[', "')'": '(' };
 
 /** Turns chevrotain's exception into an error a person understands, located at the offending token. */
-function recognitionError(error: IRecognitionException, tokens: RegoToken[], chunkEnd: number, text: string): ParseError {
+function recognitionError(error: IRecognitionException, tokens: RegoToken[], chunkStart: number, chunkEnd: number, text: string): ParseError {
   const token = error.token;
   const atEnd = !token || !Number.isFinite(token.startOffset) || token.tokenType.name === 'EOF';
   let range: Range;
@@ -186,10 +423,18 @@ function recognitionError(error: IRecognitionException, tokens: RegoToken[], chu
   let message: string;
   const expected = /Expecting (?:token of type )?--> (.+?) <--/.exec(error.message)?.[1];
   if (expected && CLOSER_FOR[expected]) {
-    const opener = findUnclosed(tokens, chunkEnd, range.start, CLOSER_FOR[expected]);
-    message = opener
-      ? `unexpected ${describeToken(atEnd ? undefined : token)}: the '${opener.image}' opened at ${lineColumn(text, opener.startOffset)} is never closed; add '${closerOf(opener.image)}'`
-      : `unexpected ${describeToken(atEnd ? undefined : token)}: expected '${closerOf(CLOSER_FOR[expected])}'`;
+    const opener = findUnclosed(tokens, chunkStart, chunkEnd, range.start, CLOSER_FOR[expected]);
+    if (opener) {
+      // The opener's line and column are added when results are assembled: they move with edits above.
+      const openerRange = { start: opener.startOffset, end: opener.startOffset + 1 };
+      return {
+        code: 'rego_parse_error',
+        message: `unexpected ${describeToken(atEnd ? undefined : token)}: a '${opener.image}' is never closed; add '${closerOf(opener.image)}'`,
+        range,
+        related: { range: openerRange, message: `this '${opener.image}' is never closed` },
+      };
+    }
+    message = `unexpected ${describeToken(atEnd ? undefined : token)}: expected '${closerOf(CLOSER_FOR[expected])}'`;
   } else if (expected) {
     const label = tokenLabel(expected);
     message = `unexpected ${describeToken(atEnd ? undefined : token)}: expected ${label}`;
@@ -211,8 +456,8 @@ function tokenLabel(label: string): string {
   return label;
 }
 
-function findUnclosed(tokens: RegoToken[], chunkEnd: number, before: number, opener: string): RegoToken | undefined {
-  for (let i = Math.min(chunkEnd, tokens.length) - 1; i >= 0; i--) {
+function findUnclosed(tokens: RegoToken[], chunkStart: number, chunkEnd: number, before: number, opener: string): RegoToken | undefined {
+  for (let i = Math.min(chunkEnd, tokens.length) - 1; i >= chunkStart; i--) {
     const token = tokens[i];
     if (token.startOffset >= before) continue;
     if (token.image === opener && (token.match < 0 || token.match >= chunkEnd)) return token;
@@ -250,101 +495,71 @@ function dedupe(errors: ParseError[]): ParseError[] {
   });
 }
 
-// Shifting cached statements to a new position.
-
-function shiftParsed(parsed: ParsedStatement, delta: number): ParsedStatement {
-  return {
-    base: parsed.base + delta,
-    statements: parsed.statements.map((statement) => shiftNode(statement, delta) as Statement),
-    errors: parsed.errors.map((error) => ({ ...error, range: { start: error.range.start + delta, end: error.range.end + delta } })),
-  };
-}
-
-/** A deep copy of an AST value with every range moved by `delta`. */
-function shiftNode(value: unknown, delta: number): unknown {
-  if (Array.isArray(value)) return value.map((item) => shiftNode(item, delta));
-  if (value === null || typeof value !== 'object') return value;
-  const source = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(source)) {
-    const field = source[key];
+/**
+ * Moves every range of an AST value by `delta`, in place. Nodes may share objects (an `else` head shares
+ * its ref with the rule's head, an implicit `true` body shares its range with the rule), so each object
+ * is visited once.
+ */
+function shiftInPlace(value: unknown, delta: number, seen = new Set<object>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) shiftInPlace(item, delta, seen);
+    return;
+  }
+  const node = value as Record<string, unknown>;
+  for (const key in node) {
+    const field = node[key];
     if (key === 'range') {
       const range = field as Range;
-      copy.range = { start: range.start + delta, end: range.end + delta };
-    } else if (key === 'fields') {
-      copy.fields = field;
-    } else {
-      copy[key] = shiftNode(field, delta);
+      if (seen.has(range)) continue;
+      seen.add(range);
+      range.start += delta;
+      range.end += delta;
+    } else if (key !== 'fields' && field !== null && typeof field === 'object') {
+      shiftInPlace(field, delta, seen);
     }
   }
-  return copy;
 }
 
-// METADATA annotations.
-
-/**
- * Finds `# METADATA` blocks (the marker comment and the comments on the lines right below it) and attaches
- * each to the package or rule that follows it, as OPA does. A block whose YAML does not parse is an error.
- */
-function attachAnnotations(module: Module, text: string, errors: ParseError[]): void {
-  const comments = module.comments;
-  const lineOf = lineIndex(text);
-  const targets: (Module['package'] | Rule)[] = [];
-  if (module.package) targets.push(module.package);
-  targets.push(...module.rules);
-  targets.sort((a, b) => a!.range.start - b!.range.start);
-
-  for (let i = 0; i < comments.length; i++) {
-    if (comments[i].text.trim() !== 'METADATA') continue;
-    const marker = comments[i];
-    const lines: string[] = [];
-    let j = i + 1;
-    let previousLine = lineOf(marker.range.start);
-    while (j < comments.length && lineOf(comments[j].range.start) === previousLine + 1) {
-      lines.push(comments[j].text);
-      previousLine++;
-      j++;
-    }
-    const range: Range = { start: marker.range.start, end: (comments[j - 1] ?? marker).range.end };
-    i = j - 1;
-    const document = parseDocument(lines.join('\n'), { prettyErrors: false });
-    if (document.errors.length > 0) {
-      errors.push({ code: 'rego_parse_error', message: `invalid METADATA block: ${document.errors[0].message.split('\n')[0]}`, range });
-      continue;
-    }
-    const data = document.toJS() as unknown;
-    if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
-      errors.push({ code: 'rego_parse_error', message: 'invalid METADATA block: expected a YAML mapping of annotation fields', range });
-      continue;
-    }
-    const fields = (data ?? {}) as Record<string, unknown>;
-    const annotation: Annotation = {
+function readMetadata(yamlText: string, range: Range): MetadataBlock {
+  const document = parseDocument(yamlText, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    return { error: { code: 'rego_parse_error', message: `invalid METADATA block: ${document.errors[0].message.split('\n')[0]}`, range } };
+  }
+  const data = document.toJS() as unknown;
+  if (data !== null && data !== undefined && (typeof data !== 'object' || Array.isArray(data))) {
+    return { error: { code: 'rego_parse_error', message: 'invalid METADATA block: expected a YAML mapping of annotation fields', range } };
+  }
+  const fields = (data ?? {}) as Record<string, unknown>;
+  return {
+    annotation: {
       type: 'annotation',
       scope: typeof fields.scope === 'string' ? fields.scope : undefined,
       title: typeof fields.title === 'string' ? fields.title : undefined,
       description: typeof fields.description === 'string' ? fields.description : undefined,
       fields,
       range,
-    };
-    module.annotations.push(annotation);
-    const target = targets.find((candidate) => candidate!.range.start >= range.end);
-    if (target) (target.annotations ??= []).push(annotation);
-  }
+    },
+  };
 }
 
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset: number) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  };
+/** Attaches each METADATA block to the package or rule that follows it, as OPA does. */
+function attachAnnotations(module: Module, blocks: MetadataBlock[]): void {
+  const targets: (Package | Rule)[] = [];
+  if (module.package) targets.push(module.package);
+  targets.push(...module.rules);
+  targets.sort((a, b) => a.range.start - b.range.start);
+  for (const target of targets) target.annotations = undefined;
+  let index = 0;
+  for (const block of blocks) {
+    const annotation = block.annotation;
+    if (!annotation) continue;
+    module.annotations.push(annotation);
+    while (index < targets.length && targets[index].range.start < annotation.range.end) index++;
+    const target = targets[index];
+    if (target) (target.annotations ??= []).push(annotation);
+  }
 }
 
 export type { Node, Term };

@@ -31,7 +31,7 @@ const CLOSERS = new Map<TokenType, TokenType>([
 ]);
 
 /** Tokens after which a statement cannot end: the next line continues it. */
-const CONTINUATIONS = new Set<TokenType>([
+export const CONTINUATIONS = new Set<TokenType>([
   T.Assign, T.Unify, T.Equal, T.NotEqual, T.Less, T.LessEqual, T.Greater, T.GreaterEqual,
   T.Plus, T.Minus, T.Star, T.Slash, T.Percent, T.Pipe, T.Ampersand, T.Comma, T.Colon, T.Dot,
   T.If, T.Else, T.Contains, T.With, T.As, T.In, T.Not, T.Some, T.Every, T.Default, T.Package, T.Import,
@@ -39,7 +39,7 @@ const CONTINUATIONS = new Set<TokenType>([
 ]);
 
 /** Tokens that may begin a top-level statement. */
-const STATEMENT_STARTS = new Set<TokenType>([T.Package, T.Import, T.Default, T.Identifier]);
+export const STATEMENT_STARTS = new Set<TokenType>([T.Package, T.Import, T.Default, T.Identifier]);
 
 function retype(token: IToken, type: TokenType): void {
   token.tokenType = type;
@@ -47,7 +47,7 @@ function retype(token: IToken, type: TokenType): void {
 }
 
 /** Which future keywords a v0 module turned on with its imports. */
-function enabledFutureKeywords(tokens: IToken[]): Set<string> {
+export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
   const enabled = new Set<string>();
   for (let i = 0; i + 2 < tokens.length; i++) {
     if (tokens[i].tokenType !== T.Import) continue;
@@ -67,12 +67,13 @@ function enabledFutureKeywords(tokens: IToken[]): Set<string> {
 
 /**
  * Annotates tokens in place (see RegoToken) and returns them. `text` is the source the tokens came from.
+ * When only part of a module is lexed again, `future` gives the future keywords the whole module enables
+ * and `previousEnd` the end offset of the token before the part.
  */
-export function prepareTokens(raw: IToken[], text: string, version: RegoVersion): RegoToken[] {
+export function prepareTokens(raw: IToken[], text: string, version: RegoVersion, future?: Set<string>, previousEnd = 0): RegoToken[] {
   const tokens = raw as RegoToken[];
-  const futureEnabled = version === 'v0' ? enabledFutureKeywords(raw) : undefined;
+  const futureEnabled = version === 'v0' ? future ?? enabledFutureKeywords(raw) : undefined;
   const stack: number[] = [];
-  let previousEnd = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     token.idx = i;
@@ -123,6 +124,42 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion)
     }
   }
   return tokens;
+}
+
+/**
+ * Pairs the brackets of tokens [start, end) among themselves, so a statement's pairing does not depend on
+ * the rest of the file (a stray `}` elsewhere must not change how this statement parses).
+ */
+export function pairBrackets(tokens: RegoToken[], start: number, end: number): void {
+  const stack: number[] = [];
+  for (let i = start; i < end; i++) {
+    const token = tokens[i];
+    token.match = -1;
+    if (OPENERS.has(token.tokenType)) {
+      stack.push(i);
+      continue;
+    }
+    const opener = CLOSERS.get(token.tokenType);
+    if (!opener) continue;
+    for (let depth = stack.length - 1; depth >= 0; depth--) {
+      if (tokens[stack[depth]].tokenType === opener) {
+        tokens[stack[depth]].match = i;
+        stack.length = depth;
+        break;
+      }
+    }
+  }
+}
+
+/** Every bracket of tokens [start, end) is closed within it, and every closer has its opener there. */
+export function isBalanced(tokens: RegoToken[], start: number, end: number): boolean {
+  const stack: TokenType[] = [];
+  for (let i = start; i < end; i++) {
+    const type = tokens[i].tokenType;
+    if (OPENERS.has(type)) stack.push(type);
+    else if (CLOSERS.has(type) && stack.pop() !== CLOSERS.get(type)) return false;
+  }
+  return stack.length === 0;
 }
 
 /** A run of tokens that forms one or more top-level statements: [start, end) token indexes. */
