@@ -85,6 +85,11 @@ interface Located {
   column: number;
 }
 
+/** One problem, one line: a message never breaks the `PATH:LINE:COL: CODE: MESSAGE` format. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
 function check(args: string[]): number {
   const flags = readFlags(args, new Set(['--v0-compatible', '--format', '-f']));
   if (flags.positional.length === 0) throw new UsageError('check needs at least one PATH');
@@ -113,7 +118,7 @@ function check(args: string[]): number {
   } else {
     for (const problem of problems) process.stdout.write(`${problem}\n`);
     for (const { file, error, line, column } of located) {
-      process.stdout.write(`${file}:${line}:${column}: ${error.code}: ${error.message}\n`);
+      process.stdout.write(`${file}:${line}:${column}: ${error.code}: ${oneLine(error.message)}\n`);
     }
   }
   return problems.length > 0 || located.length > 0 ? 1 : 0;
@@ -167,6 +172,14 @@ export function main(argv: string[]): number {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+// A reader that goes away (`rego-lens check . | head -1`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 process.exitCode = main(process.argv.slice(2));

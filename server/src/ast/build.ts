@@ -253,7 +253,8 @@ export class AstBuilder {
       const extraRange = this.nodeRange(extra);
       if (elses.length > 0) this.error(extraRange, 'expected else keyword');
       if (this.options.v1) this.error(extraRange, '`if` keyword is required before rule body');
-      rules.push({ ...rule, else: undefined, body: this.body(extra), bodyStyle: 'brace', range: extraRange });
+      // As in OPA, the chained body gets a copy of the head, placed at that body.
+      rules.push({ ...rule, else: undefined, head: relocated(head, extraRange), body: this.body(extra), bodyStyle: 'brace', range: extraRange, annotations: undefined });
     }
     return rules;
   }
@@ -650,7 +651,7 @@ export class AstBuilder {
     try {
       return { type: 'string', value: JSON.parse(image) as string, range };
     } catch {
-      this.error(range, `illegal string literal: ${image}`);
+      this.error(range, `illegal string literal: ${JSON.stringify(image).slice(1, -1)}`);
       return { type: 'string', value: inner, range };
     }
   }
@@ -717,6 +718,17 @@ export class AstBuilder {
     const items = [first, ...this.nodes(this.children(setRest), 'items').map((item) => this.exprTerm(item))];
     return { type: 'set', items, range };
   }
+}
+
+/** A deep copy of a node with every range set to `range`. */
+function relocated<T>(value: T, range: Range): T {
+  if (Array.isArray(value)) return value.map((item) => relocated(item, range)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    copy[key] = key === 'range' ? { start: range.start, end: range.end } : relocated(field, range);
+  }
+  return copy as T;
 }
 
 /** `x in xs`, as the parser builds it. */

@@ -188,10 +188,19 @@ export class ModuleParser {
       pairBrackets(tokens, chunk.start, chunk.end);
       parser.input = tokens.slice(chunk.start, chunk.end);
       parser.limit = chunk.end;
-      const cst = parser.statements();
-      const builder = new AstBuilder({ text, v1: state.v1, v2: state.v2 });
-      const statements = builder.statements(cst);
-      const errors = [...parser.errors.map((error) => recognitionError(error, tokens, chunk.start, chunk.end, text)), ...builder.errors];
+      let statements: Statement[];
+      let errors: ParseError[];
+      try {
+        const cst = parser.statements();
+        const builder = new AstBuilder({ text, v1: state.v1, v2: state.v2 });
+        statements = builder.statements(cst);
+        errors = [...parser.errors.map((error) => recognitionError(error, tokens, chunk.start, chunk.end, text)), ...builder.errors];
+      } catch (error) {
+        // Extreme nesting exhausts the call stack: lose this statement, not the module.
+        if (!(error instanceof RangeError)) throw error;
+        statements = [];
+        errors = [{ code: 'rego_parse_error', message: 'statement too deeply nested to read', range: { start: firstToken.startOffset, end: lastToken.endOffset! + 1 } }];
+      }
       let hasImport = false;
       let hasUnterminatedRaw = false;
       for (let i = chunk.start; i < chunk.end; i++) {
@@ -254,7 +263,7 @@ export class ModuleParser {
       const statements: Statement[] = [];
       for (const segment of segments) {
         if (segment.pendingShift !== 0) {
-          shiftInPlace(segment.statements, segment.pendingShift);
+          segment.statements = shiftedCopy(segment.statements, segment.pendingShift) as Statement[];
           segment.pendingShift = 0;
         }
         statements.push(...segment.statements);
@@ -402,7 +411,11 @@ function describeToken(token: IToken | undefined): string {
   if (token.tokenType.CATEGORIES?.includes(T.Keyword)) return `keyword '${token.image}'`;
   if (token.tokenType === T.Identifier) return `name '${token.image}'`;
   const image = token.image.length > 30 ? `${token.image.slice(0, 30)}...` : token.image;
-  return `'${image}'`;
+  // Messages are one line: control characters and line breaks in the token are shown escaped.
+  const shown = image.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) =>
+    character === '\n' ? '\\n' : character === '\t' ? '\\t' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `'${shown}'`;
 }
 
 /** Closing brackets as the grammar labels them, and the bracket each one closes. */
@@ -496,30 +509,40 @@ function dedupe(errors: ParseError[]): ParseError[] {
 }
 
 /**
- * Moves every range of an AST value by `delta`, in place. Nodes may share objects (an `else` head shares
- * its ref with the rule's head, an implicit `true` body shares its range with the rule), so each object
- * is visited once.
+ * A deep copy of an AST value with every range moved by `delta`. Earlier results keep their own ranges.
+ * Nodes may share objects (an `else` head shares its ref with the rule's head), and the copy shares them
+ * the same way.
  */
-function shiftInPlace(value: unknown, delta: number, seen = new Set<object>()): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
+function shiftedCopy(value: unknown, delta: number, copies = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const existing = copies.get(value);
+  if (existing !== undefined) return existing;
   if (Array.isArray(value)) {
-    for (const item of value) shiftInPlace(item, delta, seen);
-    return;
+    const array: unknown[] = [];
+    copies.set(value, array);
+    for (const item of value) array.push(shiftedCopy(item, delta, copies));
+    return array;
   }
-  const node = value as Record<string, unknown>;
-  for (const key in node) {
-    const field = node[key];
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const key in source) {
+    const field = source[key];
     if (key === 'range') {
       const range = field as Range;
-      if (seen.has(range)) continue;
-      seen.add(range);
-      range.start += delta;
-      range.end += delta;
-    } else if (key !== 'fields' && field !== null && typeof field === 'object') {
-      shiftInPlace(field, delta, seen);
+      let moved = copies.get(range) as Range | undefined;
+      if (!moved) {
+        moved = { start: range.start + delta, end: range.end + delta };
+        copies.set(range, moved);
+      }
+      copy.range = moved;
+    } else if (key === 'fields') {
+      copy.fields = field;
+    } else {
+      copy[key] = shiftedCopy(field, delta, copies);
     }
   }
+  return copy;
 }
 
 function readMetadata(yamlText: string, range: Range): MetadataBlock {

@@ -12,10 +12,12 @@ export interface Diagnostic {
   message: string;
   code: string;
   severity: Severity;
+  /** Another place in the same document that explains the problem. */
+  related?: { range: Range; message: string };
 }
 
 /** Diagnostics of one document, read with the document's own parser so unchanged statements are reused. */
 export function documentDiagnostics(parser: ModuleParser, text: string, options: ParseOptions): Diagnostic[] {
   const { errors } = parser.parse(text, options);
-  return errors.map((error) => ({ range: error.range, message: error.message, code: error.code, severity: 'error' }));
+  return errors.map((error) => ({ range: error.range, message: error.message, code: error.code, severity: 'error', related: error.related }));
 }

@@ -44,6 +44,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       code: diagnostic.code,
       severity: SEVERITIES[diagnostic.severity],
       source: 'rego',
+      relatedInformation: diagnostic.related && [
+        {
+          location: { uri: document.uri, range: { start: document.positionAt(diagnostic.related.range.start), end: document.positionAt(diagnostic.related.range.end) } },
+          message: diagnostic.related.message,
+        },
+      ],
     }));
     void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
   }
