@@ -13,6 +13,8 @@ export type Statement = Package | Import | Rule;
 
 type Children = Record<string, CstElement[] | undefined>;
 
+const NO_NODES: CstNode[] = [];
+
 const OPERATOR_NAMES: Record<string, string> = {
   '==': 'equal',
   '!=': 'neq',
@@ -66,8 +68,11 @@ export interface BuildOptions {
 
 export class AstBuilder {
   readonly errors: ParseError[] = [];
-  /** Where a node without a location (one the parser made up while recovering) is placed. */
-  private fallbackRange: Range = { start: 0, end: 0 };
+  /**
+   * How far the builder has read, in source order. A node without a location (one the parser made up
+   * while recovering) is placed here, just after the last thing that was really read.
+   */
+  private cursor = 0;
 
   constructor(private readonly options: BuildOptions) {}
 
@@ -78,9 +83,10 @@ export class AstBuilder {
   private nodeRange(node: CstNode | undefined, fallback?: Range): Range {
     const location = node?.location;
     if (location && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset)) {
+      if (location.startOffset > this.cursor) this.cursor = location.startOffset;
       return { start: location.startOffset, end: (location.endOffset as number) + 1 };
     }
-    return fallback ?? { start: this.fallbackRange.start, end: this.fallbackRange.start };
+    return fallback ?? { start: this.cursor, end: this.cursor };
   }
 
   private children(node: CstNode | undefined): Children {
@@ -92,13 +98,17 @@ export class AstBuilder {
     return element && !isToken(element) ? element : undefined;
   }
 
+  /** Subrule children under `key` (chevrotain keeps subrules and tokens under different keys). */
   private nodes(children: Children, key: string): CstNode[] {
-    return (children[key] ?? []).filter((element): element is CstNode => !isToken(element));
+    return (children[key] as CstNode[] | undefined) ?? NO_NODES;
   }
 
   private tok(children: Children, key: string, index = 0): IToken | undefined {
     const element = children[key]?.[index];
-    return isToken(element) && !element.isInsertedInRecovery && Number.isFinite(element.startOffset) ? element : undefined;
+    if (!isToken(element) || element.isInsertedInRecovery || !Number.isFinite(element.startOffset)) return undefined;
+    const end = element.startOffset + element.image.length;
+    if (end > this.cursor) this.cursor = end;
+    return element;
   }
 
   private errorTerm(range: Range): Term {
@@ -122,7 +132,8 @@ export class AstBuilder {
   statements(root: CstNode): Statement[] {
     const result: Statement[] = [];
     for (const statement of this.nodes(this.children(root), 'statement')) {
-      this.fallbackRange = this.nodeRange(statement, this.fallbackRange);
+      const location = statement.location;
+      if (location && Number.isFinite(location.startOffset)) this.cursor = location.startOffset;
       const children = this.children(statement);
       const pkg = this.node(children, 'packageDecl');
       const imp = this.node(children, 'importDecl');
@@ -396,6 +407,10 @@ export class AstBuilder {
     const withs = this.nodes(children, 'withModifier').map((modifier) => this.withModifier(modifier));
     const some = this.node(children, 'someDecl');
     const every = this.node(children, 'everyExpr');
+    if (this.tok(children, 'illegalNot') && (some || every)) {
+      const keyword = this.nodeRange(some ?? every);
+      this.error({ start: keyword.start, end: keyword.start + (some ? 4 : 5) }, `unexpected ${some ? 'some' : 'every'} keyword: illegal negation of '${some ? 'some' : 'every'}'`);
+    }
     if (some) return { type: 'expr', negated: false, terms: this.someDecl(some), with: withs, range };
     if (every) return { type: 'expr', negated: false, terms: this.everyExpr(every), with: withs, range };
     const negatedBody = this.node(children, 'negatedBody');
@@ -404,15 +419,13 @@ export class AstBuilder {
       return { type: 'expr', negated: true, terms: { type: 'query', body: this.body(negatedBody), range: this.nodeRange(negatedBody) }, with: withs, range };
     }
     const negated = this.tok(children, 'Not') !== undefined;
-    const expression = this.node(children, 'expression');
-    const terms = expression ? this.expression(expression) : this.errorTerm(range);
-    return { type: 'expr', negated, terms, with: withs, range };
+    return { type: 'expr', negated, terms: this.expression(children, range), with: withs, range };
   }
 
-  private expression(node: CstNode): Term {
-    const children = this.children(node);
+  /** `left`, or `left := right` / `left = right`, read from a literal's children. */
+  private expression(children: Children, range: Range): Term {
     const left = this.node(children, 'left');
-    const leftTerm = left ? this.exprTerm(left) : this.errorTerm(this.nodeRange(node));
+    const leftTerm = left ? this.exprTerm(left) : this.errorTerm(range);
     const operator = this.tok(children, 'operator');
     if (!operator) return leftTerm;
     const right = this.node(children, 'right');
@@ -545,8 +558,7 @@ export class AstBuilder {
   private term(node: CstNode): Term {
     const children = this.children(node);
     const range = this.nodeRange(node);
-    const primaryNode = this.node(children, 'primary');
-    let head = primaryNode ? this.primary(primaryNode) : this.errorTerm(range);
+    let head = this.primary(children, range);
     const suffixes = this.nodes(children, 'suffix');
     if (suffixes.length === 0) {
       if (head.type === 'var' && ROOT_DOCUMENTS.has(head.name)) return { type: 'ref', terms: [head], range: head.range };
@@ -609,29 +621,26 @@ export class AstBuilder {
     return { type: 'call', operator: { type: 'ref', terms: [operator], range: operator.range }, args, range };
   }
 
-  private primary(node: CstNode): Term {
-    const children = this.children(node);
-    const range = this.nodeRange(node);
-    if (this.tok(children, 'Null')) return { type: 'null', range };
-    if (this.tok(children, 'True')) return { type: 'boolean', value: true, range };
-    if (this.tok(children, 'False')) return { type: 'boolean', value: false, range };
+  /** The primary part of a term (before any suffix), from the term's children. */
+  private primary(children: Children, range: Range): Term {
     const identifier = this.tok(children, 'Identifier') ?? this.tok(children, 'Contains');
     if (identifier) return { type: 'var', name: identifier.image, range: tokenRange(identifier) };
     const string = this.tok(children, 'StringLiteral');
     if (string) return this.stringLiteral(string);
-    const raw = this.tok(children, 'RawString');
-    if (raw) return this.rawString(raw);
-    const number = this.node(children, 'numberTerm');
-    if (number) return this.numberTerm(number);
+    if (children.NumberLiteral) return this.numberTerm(children);
     const array = this.node(children, 'arrayTerm');
     if (array) return this.arrayTerm(array);
     const brace = this.node(children, 'braceTerm');
     if (brace) return this.braceTerm(brace);
-    const paren = this.node(children, 'parenTerm');
-    if (paren) {
-      const inner = this.node(this.children(paren), 'exprTerm');
-      return inner ? this.exprTerm(inner) : this.errorTerm(range);
+    const raw = this.tok(children, 'RawString');
+    if (raw) return this.rawString(raw);
+    const constant = this.tok(children, 'True') ?? this.tok(children, 'False') ?? this.tok(children, 'Null');
+    if (constant) {
+      const constantRange = tokenRange(constant);
+      return constant.image === 'null' ? { type: 'null', range: constantRange } : { type: 'boolean', value: constant.image === 'true', range: constantRange };
     }
+    const inner = this.node(children, 'parenthesized');
+    if (inner) return this.exprTerm(inner);
     return this.errorTerm(range);
   }
 
@@ -665,11 +674,13 @@ export class AstBuilder {
     return { type: 'string', value: token.image.slice(1, -1), raw: true, range };
   }
 
-  private numberTerm(node: CstNode): Term {
-    const children = this.children(node);
-    const range = this.nodeRange(node);
+  private numberTerm(children: Children): Term {
     const literal = this.tok(children, 'NumberLiteral');
-    if (!literal) return this.errorTerm(range);
+    const minusToken = this.tok(children, 'Minus');
+    const dotToken = this.tok(children, 'Dot');
+    const firstToken = minusToken ?? dotToken ?? literal;
+    if (!literal || !firstToken) return this.errorTerm({ start: this.cursor, end: this.cursor });
+    const range = { start: firstToken.startOffset, end: literal.startOffset + literal.image.length };
     const minus = this.tok(children, 'Minus') ? '-' : '';
     const dot = this.tok(children, 'Dot') ? '.' : '';
     const digits = literal.image;

@@ -67,8 +67,10 @@ export class ModuleParser {
    * did not change are shared with the previous result and their ranges move when the next result's
    * module is read.
    */
-  parse(text: string, options: ParseOptions = {}): ParseResult {
-    const version = options.regoVersion ?? 'v1';
+  parse(input: string, options: ParseOptions = {}): ParseResult {
+    // A client may send anything; a document that is not a string is read as empty rather than thrown on.
+    const text = typeof input === 'string' ? input : '';
+    const version = options?.regoVersion === 'v0' ? 'v0' : 'v1';
     try {
       return this.parseUnsafe(text, version);
     } catch (error) {
@@ -403,7 +405,14 @@ function lexerError(text: string, offset: number, length: number): ParseError {
     return { code: 'rego_parse_error', message: 'typographic quotes are not string delimiters in Rego: use straight double quotes ("...")', range };
   }
   const shown = character.length > 20 ? `${character.slice(0, 20)}...` : character;
-  return { code: 'rego_parse_error', message: `illegal token: unexpected character ${JSON.stringify(shown)}`, range };
+  return { code: 'rego_parse_error', message: `illegal token: unexpected character "${escapeForMessage(shown)}"`, range };
+}
+
+/** Messages are one line of visible text: control characters and line separators are shown escaped. */
+function escapeForMessage(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) =>
+    character === '\n' ? '\\n' : character === '\t' ? '\\t' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function describeToken(token: IToken | undefined): string {
@@ -411,11 +420,7 @@ function describeToken(token: IToken | undefined): string {
   if (token.tokenType.CATEGORIES?.includes(T.Keyword)) return `keyword '${token.image}'`;
   if (token.tokenType === T.Identifier) return `name '${token.image}'`;
   const image = token.image.length > 30 ? `${token.image.slice(0, 30)}...` : token.image;
-  // Messages are one line: control characters and line breaks in the token are shown escaped.
-  const shown = image.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) =>
-    character === '\n' ? '\\n' : character === '\t' ? '\\t' : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return `'${shown}'`;
+  return `'${escapeForMessage(image)}'`;
 }
 
 /** Closing brackets as the grammar labels them, and the bracket each one closes. */

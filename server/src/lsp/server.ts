@@ -32,7 +32,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const parsers = new Map<string, ModuleParser>();
 
   function validate(document: TextDocument): void {
-    const text = document.getText();
+    const text: unknown = document.getText();
+    if (typeof text !== 'string') {
+      // A client sent a document without text: there is nothing to check, and nothing to convert positions in.
+      connection.console.warn(`Rego Lens: ignoring ${document.uri}: its text is not a string`);
+      return;
+    }
     let parser = parsers.get(document.uri);
     if (!parser) {
       parser = new ModuleParser();

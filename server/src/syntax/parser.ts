@@ -234,8 +234,19 @@ export class RegoParser extends CstParser {
 
   private literal = this.RULE('literal', () => {
     this.OR([
-      { ALT: () => this.SUBRULE(this.someDecl) },
-      { ALT: () => this.SUBRULE(this.everyExpr) },
+      {
+        // `not some ...` and `not every ...` are read, then reported: they cannot be negated.
+        ALT: () => {
+          this.OPTION3(() => this.CONSUME3(T.Not, { LABEL: 'illegalNot' }));
+          this.SUBRULE(this.someDecl);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION4(() => this.CONSUME4(T.Not, { LABEL: 'illegalNot' }));
+          this.SUBRULE(this.everyExpr);
+        },
+      },
       {
         // `not { a; b }` negates a whole query (a Rego v2 feature, enabled by `import rego.v2`).
         GATE: () => this.token(1).tokenType === T.Not && this.braceIsBody(2),
@@ -245,9 +256,14 @@ export class RegoParser extends CstParser {
         },
       },
       {
+        // An expression: `left`, or `left := right` / `left = right`.
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.Not));
-          this.SUBRULE(this.expression);
+          this.SUBRULE(this.exprTerm, { LABEL: 'left' });
+          this.OPTION2(() => {
+            this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
+            this.SUBRULE2(this.exprTerm, { LABEL: 'right' });
+          });
         },
       },
     ]);
@@ -282,14 +298,6 @@ export class RegoParser extends CstParser {
     this.SUBRULE(this.exprTerm, { LABEL: 'value' });
   });
 
-  private expression = this.RULE('expression', () => {
-    this.SUBRULE(this.exprTerm, { LABEL: 'left' });
-    this.OPTION(() => {
-      this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.exprTerm, { LABEL: 'right' });
-    });
-  });
-
   /** A term with infix operators where `k, v in xs` is allowed (expression level). */
   private exprTerm = this.RULE('exprTerm', () => {
     this.SUBRULE(this.binary, { LABEL: 'operands' });
@@ -311,9 +319,38 @@ export class RegoParser extends CstParser {
     });
   });
 
-  /** A primary term followed by glued ref and call suffixes: `a.b[c](d).e`. */
+  /**
+   * A primary term followed by glued ref and call suffixes: `a.b[c](d).e`. The primary alternatives are
+   * written inline rather than as a rule of their own: every rule invocation costs time and a CST node.
+   */
   private term = this.RULE('term', () => {
-    this.SUBRULE(this.primary);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        // `1`, `-1`, `.5`, `-.5e3`.
+        ALT: () => {
+          this.OPTION(() => this.CONSUME(T.Minus));
+          this.OPTION2(() => this.CONSUME(T.Dot));
+          this.CONSUME(T.NumberLiteral);
+        },
+      },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.RawString) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      // Outside rule heads `contains` is an ordinary name, as in the built-in `contains(s, t)`.
+      { ALT: () => this.CONSUME(T.Contains) },
+      { ALT: () => this.SUBRULE(this.arrayTerm) },
+      { ALT: () => this.SUBRULE(this.braceTerm) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.exprTerm, { LABEL: 'parenthesized' });
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
     this.MANY({ GATE: () => this.glued(), DEF: () => this.SUBRULE(this.suffix) });
   });
 
@@ -340,36 +377,6 @@ export class RegoParser extends CstParser {
         },
       },
     ]);
-  });
-
-  private primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Null) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.SUBRULE(this.numberTerm) },
-      { ALT: () => this.CONSUME(T.StringLiteral) },
-      { ALT: () => this.CONSUME(T.RawString) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      // Outside rule heads `contains` is an ordinary name, as in the built-in `contains(s, t)`.
-      { ALT: () => this.CONSUME(T.Contains) },
-      { ALT: () => this.SUBRULE(this.arrayTerm) },
-      { ALT: () => this.SUBRULE(this.braceTerm) },
-      { ALT: () => this.SUBRULE(this.parenTerm) },
-    ]);
-  });
-
-  /** `1`, `-1`, `.5`, `-.5e3`. */
-  private numberTerm = this.RULE('numberTerm', () => {
-    this.OPTION(() => this.CONSUME(T.Minus));
-    this.OPTION2(() => this.CONSUME(T.Dot));
-    this.CONSUME(T.NumberLiteral);
-  });
-
-  private parenTerm = this.RULE('parenTerm', () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.exprTerm);
-    this.CONSUME(T.RParen);
   });
 
   private arrayTerm = this.RULE('arrayTerm', () => {

@@ -50,7 +50,7 @@ function retype(token: IToken, type: TokenType): void {
 export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
   const enabled = new Set<string>();
   for (let i = 0; i + 2 < tokens.length; i++) {
-    if (tokens[i].tokenType !== T.Import) continue;
+    if (tokens[i].image !== 'import') continue;
     const root = tokens[i + 1].image;
     if (root === 'rego' && tokens[i + 2].tokenType === T.Dot && (tokens[i + 3]?.image === 'v1' || tokens[i + 3]?.image === 'v2')) {
       for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
@@ -92,8 +92,10 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion,
     // A comment between two tokens means they are not glued together.
     previousEnd = token.endOffset! + 1;
 
+    const keywordType = token.tokenType === T.Identifier ? T.KEYWORDS.get(token.image) : undefined;
+    if (keywordType) retype(token, keywordType);
     const type = token.tokenType;
-    if (type.CATEGORIES?.includes(T.Keyword) && type !== T.True && type !== T.False && type !== T.Null) {
+    if (keywordType && type.CATEGORIES?.includes(T.Keyword) && type !== T.True && type !== T.False && type !== T.Null) {
       const previous = tokens[i - 1];
       const next = raw[i + 1];
       if (futureEnabled && T.FUTURE_KEYWORDS.has(token.image) && !futureEnabled.has(token.image)) {

@@ -1,8 +1,9 @@
 /**
  * The tokens of Rego, one declaration each, and the chevrotain lexer built from them.
- * Keywords are identifiers with a `longer_alt`, so `income` lexes as one identifier, not `in` + `come`.
- * Whether a keyword is really a keyword (v0 without future imports, keywords after a dot) is decided
- * later, in `prepareTokens`, not here.
+ * Keywords are not lexed on their own: every word lexes as an identifier, and `prepareTokens` gives the
+ * words that are keywords their keyword type (one map lookup per word instead of a regex per keyword, and
+ * `income` can never split into `in` + `come`). That pass also decides whether a keyword is really one
+ * (v0 without future imports, keywords after a dot).
  */
 import { createToken, Lexer, TokenType } from 'chevrotain';
 
@@ -14,8 +15,13 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 /** Every keyword also belongs to this category, so the parser can ask for "a keyword" at once. */
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
 
+/** Keyword types, by the word they are spelled with. */
+export const KEYWORDS = new Map<string, TokenType>();
+
 function keyword(word: string, name: string): TokenType {
-  return createToken({ name, pattern: new RegExp(word), longer_alt: Identifier, categories: [Keyword], label: `'${word}'` });
+  const type = createToken({ name, pattern: Lexer.NA, categories: [Keyword], label: `'${word}'` });
+  KEYWORDS.set(word, type);
+  return type;
 }
 
 export const Package = keyword('package', 'Package');
