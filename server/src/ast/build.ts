@@ -639,9 +639,50 @@ export class AstBuilder {
       const constantRange = tokenRange(constant);
       return constant.image === 'null' ? { type: 'null', range: constantRange } : { type: 'boolean', value: constant.image === 'true', range: constantRange };
     }
+    const template = this.node(children, 'templateString');
+    if (template) return this.templateString(template);
     const inner = this.node(children, 'parenthesized');
     if (inner) return this.exprTerm(inner);
     return this.errorTerm(range);
+  }
+
+  private templateString(node: CstNode): Term {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const raw = this.tok(children, 'RawTemplateStart') !== undefined;
+    const end = this.tok(children, 'TemplateEnd');
+    if (end && end.tokenType === T.UnterminatedTemplate) {
+      this.error({ start: range.start, end: range.start + 2 }, 'unterminated template string: add the closing double quote (") before the end of the line');
+    }
+    const pieces: { start: number; part: Term | Expr }[] = [];
+    for (const text of (children.TemplateText ?? []).filter(isToken)) {
+      const value = this.templateText(text, raw);
+      // Empty text parts are dropped, as OPA does.
+      if (value !== '') pieces.push({ start: text.startOffset, part: { type: 'string', value, range: tokenRange(text) } });
+    }
+    for (const literalNode of this.nodes(children, 'expressions')) {
+      const expr = this.literal(literalNode);
+      const problem = templateExpressionProblem(expr);
+      if (problem) this.error(expr.range, `unexpected ${problem} in template-string expression`);
+      const terms = expr.terms;
+      const constant = expr.with.length === 0 && !expr.negated && (terms.type === 'string' || terms.type === 'number' || terms.type === 'boolean' || terms.type === 'null');
+      pieces.push({ start: expr.range.start, part: constant ? (terms as Term) : expr });
+    }
+    pieces.sort((a, b) => a.start - b.start);
+    return { type: 'templatestring', raw, parts: pieces.map((piece) => piece.part), range };
+  }
+
+  /** The text of a template part: `\{` is a literal brace; the rest unescapes as a JSON string does. */
+  private templateText(token: IToken, raw: boolean): string {
+    if (raw) return token.image;
+    const text = token.image.replace(/\\\{/g, '{');
+    if (!text.includes('\\')) return text;
+    try {
+      return JSON.parse(`"${text}"`) as string;
+    } catch {
+      this.error(tokenRange(token), `illegal template-string part: ${JSON.stringify(token.image).slice(1, -1)}`);
+      return text;
+    }
   }
 
   private stringLiteral(token: IToken): StringTerm {
@@ -729,6 +770,17 @@ export class AstBuilder {
     const items = [first, ...this.nodes(this.children(setRest), 'items').map((item) => this.exprTerm(item))];
     return { type: 'set', items, range };
   }
+}
+
+/** What OPA rejects inside `{ }` of a template string, or undefined. */
+function templateExpressionProblem(expr: Expr): string | undefined {
+  const terms = expr.terms;
+  if (expr.negated) return "negation ('not')";
+  if (terms.type === 'some') return "'some'";
+  if (terms.type === 'every') return "'every'";
+  if (terms.type === 'call' && terms.infix === '=') return "unification ('=')";
+  if (terms.type === 'call' && terms.infix === ':=') return "assignment (':=')";
+  return undefined;
 }
 
 /** A deep copy of a node with every range set to `range`. */

@@ -39,6 +39,8 @@ export function termText(term: Term): string {
       return `{${termText(term.key)}: ${termText(term.value)} | ${bodyText(term.body)}}`;
     case 'call':
       return `${termText(term.operator)}(${term.args.map(termText).join(', ')})`;
+    case 'templatestring':
+      return `$"${term.parts.map((part) => (part.type === 'string' ? part.value : `{${part.type === 'expr' ? exprText(part) : termText(part)}}`)).join('')}"`;
     case 'error':
       return '<error>';
   }

@@ -34,6 +34,11 @@ export interface ObjectComprehension extends NodeBase { type: 'objectcomprehensi
  * `a + b` is `plus(a, b)` with `infix: '+'`; `x in xs` is `internal.member_2(x, xs)`.
  */
 export interface CallTerm extends NodeBase { type: 'call'; operator: RefTerm; args: Term[]; infix?: string }
+/**
+ * `$"Hello {input.name}!"`: text parts and expressions. A constant expression (string, number, boolean,
+ * null) is kept as its term, as OPA does; any other is an Expr.
+ */
+export interface TemplateStringTerm extends NodeBase { type: 'templatestring'; raw: boolean; parts: (Term | Expr)[] }
 /** Where the parser could not read a term. */
 export interface ErrorTerm extends NodeBase { type: 'error' }
 
@@ -51,6 +56,7 @@ export type Term =
   | SetComprehension
   | ObjectComprehension
   | CallTerm
+  | TemplateStringTerm
   | ErrorTerm;
 
 /** `some x, y` (symbols are vars) or `some x in xs` / `some k, v in xs` (one membership call). */

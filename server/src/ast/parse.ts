@@ -138,7 +138,7 @@ export class ModuleParser {
       for (const error of lexed.errors) error.offset += regionStart;
       const previousEnd = first > 0 ? segments[first - 1].end : 0;
       const tokens = prepareTokens(lexed.tokens, text, previous.version, previous.future, previousEnd);
-      if (tokens.some((token) => token.tokenType === T.Import || token.tokenType === T.UnterminatedRawString)) return undefined;
+      if (tokens.some((token) => token.tokenType === T.Import || token.tokenType === T.UnterminatedRawString) || !templatesClosed(tokens, 0, tokens.length)) return undefined;
       // Unpaired brackets make statement boundaries depend on the whole file: read all of it.
       if (!isBalanced(tokens, 0, tokens.length)) return undefined;
 
@@ -209,6 +209,8 @@ export class ModuleParser {
         if (tokens[i].tokenType === T.Import) hasImport = true;
         if (tokens[i].tokenType === T.UnterminatedRawString) hasUnterminatedRaw = true;
       }
+      // An unclosed raw template string runs to the end of the file, like an unclosed raw string.
+      if (!templatesClosed(tokens, chunk.start, chunk.end)) hasUnterminatedRaw = true;
       return {
         spanStart: index === 0 ? regionStart : firstToken.startOffset,
         start: firstToken.startOffset,
@@ -318,6 +320,17 @@ export class ModuleParser {
 interface MetadataBlock {
   annotation?: Annotation;
   error?: ParseError;
+}
+
+/** Every template string that starts in tokens [start, end) also ends there. */
+function templatesClosed(tokens: RegoToken[], start: number, end: number): boolean {
+  let open = 0;
+  for (let i = start; i < end; i++) {
+    const type = tokens[i].tokenType;
+    if (type === T.TemplateStart || type === T.RawTemplateStart) open++;
+    else if (type === T.TemplateEnd || type === T.RawTemplateEnd || type === T.UnterminatedTemplate) open--;
+  }
+  return open <= 0;
 }
 
 /** Only whitespace, one line break included, lies between `end` and `start`. */

@@ -19,7 +19,7 @@ export class RegoParser extends CstParser {
   limit = 0;
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
+    super(T.parserTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
     this.performSelfAnalysis();
   }
 
@@ -53,6 +53,15 @@ export class RegoParser extends CstParser {
       i = this.matchOf(token) + 1;
     } else if (type === T.Dot) {
       i += 2;
+    } else if (type === T.TemplateStart || type === T.RawTemplateStart) {
+      // Skip to the end of the template string; templates may nest inside its expressions.
+      let depth = 0;
+      for (;;) {
+        const part = this.at(i++);
+        if (!part) return -1;
+        if (part.tokenType === T.TemplateStart || part.tokenType === T.RawTemplateStart) depth++;
+        else if (tokenMatches(part, T.TemplateEnd) && --depth === 0) break;
+      }
     } else if (
       type === T.Identifier || type === T.NumberLiteral || tokenMatches(token, T.StringLiteral) || tokenMatches(token, T.RawString) ||
       type === T.True || type === T.False || type === T.Null
@@ -343,6 +352,7 @@ export class RegoParser extends CstParser {
       { ALT: () => this.CONSUME(T.Contains) },
       { ALT: () => this.SUBRULE(this.arrayTerm) },
       { ALT: () => this.SUBRULE(this.braceTerm) },
+      { ALT: () => this.SUBRULE(this.templateString) },
       {
         ALT: () => {
           this.CONSUME(T.LParen);
@@ -377,6 +387,24 @@ export class RegoParser extends CstParser {
         },
       },
     ]);
+  });
+
+  /** `$"text {expression} text"` and the raw form with backticks. */
+  private templateString = this.RULE('templateString', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.TemplateStart) }, { ALT: () => this.CONSUME(T.RawTemplateStart) }]);
+    this.MANY(() => {
+      this.OR2([
+        { ALT: () => this.CONSUME(T.TemplateText) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBrace);
+            this.SUBRULE(this.literal, { LABEL: 'expressions' });
+            this.CONSUME(T.RBrace);
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.TemplateEnd);
   });
 
   private arrayTerm = this.RULE('arrayTerm', () => {

@@ -92,6 +92,8 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion,
     // A comment between two tokens means they are not glued together.
     previousEnd = token.endOffset! + 1;
 
+    if (token.tokenType === T.TemplateBraceOpen) retype(token, T.LBrace);
+    else if (token.tokenType === T.TemplateBraceClose) retype(token, T.RBrace);
     const keywordType = token.tokenType === T.Identifier ? T.KEYWORDS.get(token.image) : undefined;
     if (keywordType) retype(token, keywordType);
     const type = token.tokenType;

@@ -157,8 +157,40 @@ export const allTokens: TokenType[] = [
   BinaryOperator,
 ];
 
-export const regoLexer = new Lexer(allTokens, {
-  positionTracking: 'onlyOffset',
-  ensureOptimizations: true,
-  recoveryEnabled: true,
-});
+// Template strings: `$"Hello {input.name}!"` and `` $`...{expr}...` ``. The lexer switches mode inside them:
+// text parts in one mode, the `{ expression }` parts in another, where braces nest. The brace tokens of
+// those modes only exist to switch modes; `prepareTokens` gives them the ordinary brace types.
+export const TemplateStart = createToken({ name: 'TemplateStart', pattern: /\$"/, push_mode: 'template', label: '$"' });
+export const RawTemplateStart = createToken({ name: 'RawTemplateStart', pattern: /\$`/, push_mode: 'rawTemplate', label: '$`' });
+export const TemplateText = createToken({ name: 'TemplateText', pattern: /(?:[^"\\{\r\n]|\\[^\r\n])+/, label: 'template text' });
+export const RawTemplateText = createToken({ name: 'RawTemplateText', pattern: /[^`{]+/, line_breaks: true, label: 'template text', categories: [TemplateText] });
+export const TemplateEnd = createToken({ name: 'TemplateEnd', pattern: /"/, pop_mode: true, label: '"' });
+export const RawTemplateEnd = createToken({ name: 'RawTemplateEnd', pattern: /`/, pop_mode: true, label: '`', categories: [TemplateEnd] });
+/** A line break before the closing quote ends the template string, as an error. */
+export const UnterminatedTemplate = createToken({ name: 'UnterminatedTemplate', pattern: /(?=\r?\n)/, pop_mode: true, line_breaks: false, label: '"', categories: [TemplateEnd] });
+export const TemplateBraceOpen = createToken({ name: 'TemplateBraceOpen', pattern: /{/, push_mode: 'templateCode', label: "'{'" });
+export const TemplateBraceClose = createToken({ name: 'TemplateBraceClose', pattern: /}/, pop_mode: true, label: "'}'" });
+
+const codeTokens = allTokens.map((token) => (token === LBrace ? TemplateBraceOpen : token === RBrace ? TemplateBraceClose : token));
+
+export const regoLexer = new Lexer(
+  {
+    modes: {
+      code: [TemplateStart, RawTemplateStart, ...allTokens],
+      template: [TemplateText, TemplateBraceOpen, TemplateEnd, UnterminatedTemplate],
+      rawTemplate: [RawTemplateText, TemplateBraceOpen, RawTemplateEnd],
+      templateCode: [TemplateStart, RawTemplateStart, ...codeTokens],
+    },
+    defaultMode: 'code',
+  },
+  {
+    positionTracking: 'onlyOffset',
+    // The text modes of template strings match "any character but ..." and cannot use chevrotain's
+    // first-character optimisation; the code mode, where nearly all text is lexed, still does.
+    ensureOptimizations: false,
+    recoveryEnabled: true,
+  },
+);
+
+/** Every token type the parser may see. */
+export const parserTokens: TokenType[] = [...allTokens, TemplateStart, RawTemplateStart, TemplateText, RawTemplateText, TemplateEnd, RawTemplateEnd, UnterminatedTemplate];

@@ -1,0 +1,9 @@
+package templates
+
+assigned := $"bad {x := 1}"
+
+negated := $"bad {not input.x}"
+
+open := $"never closed
+
+after := true
