@@ -6,13 +6,19 @@
  * ref or call only when glued to what precedes them, and a comprehension is chosen over `|` (set union)
  * when a single term precedes the bar.
  */
-import { CstNode, CstParser, IToken, TokenType } from 'chevrotain';
+import { CstNode, CstParser, IOrAlt, IToken, TokenType } from 'chevrotain';
 import * as T from './tokens';
 import type { RegoToken } from './prepare';
 
 const CLOSERS = new Set<TokenType>([T.RBrace, T.RBracket, T.RParen]);
 
 export class RegoParser extends CstParser {
+  // The alternatives of the busiest choices are built once: chevrotain's advice, since an array of
+  // closures allocated on every call is a large part of the parser's cost.
+  private termAlternatives?: IOrAlt<unknown>[];
+  private suffixAlternatives?: IOrAlt<unknown>[];
+  private literalAlternatives?: IOrAlt<unknown>[];
+
   /** The whole token array of the module being parsed; gates look ahead through it by index. */
   allTokens: RegoToken[] = [];
   /** Index of the first token after the statement being parsed; gates never look past it. */
@@ -242,7 +248,7 @@ export class RegoParser extends CstParser {
   });
 
   private literal = this.RULE('literal', () => {
-    this.OR([
+    this.OR((this.literalAlternatives ??= [
       {
         // `not some ...` and `not every ...` are read, then reported: they cannot be negated.
         ALT: () => {
@@ -275,7 +281,7 @@ export class RegoParser extends CstParser {
           });
         },
       },
-    ]);
+    ]));
     this.MANY(() => this.SUBRULE(this.withModifier));
   });
 
@@ -333,7 +339,7 @@ export class RegoParser extends CstParser {
    * written inline rather than as a rule of their own: every rule invocation costs time and a CST node.
    */
   private term = this.RULE('term', () => {
-    this.OR([
+    this.OR((this.termAlternatives ??= [
       { ALT: () => this.CONSUME(T.Null) },
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
@@ -360,12 +366,12 @@ export class RegoParser extends CstParser {
           this.CONSUME(T.RParen);
         },
       },
-    ]);
+    ]));
     this.MANY({ GATE: () => this.glued(), DEF: () => this.SUBRULE(this.suffix) });
   });
 
   private suffix = this.RULE('suffix', () => {
-    this.OR([
+    this.OR((this.suffixAlternatives ??= [
       {
         ALT: () => {
           this.CONSUME(T.Dot);
@@ -386,7 +392,7 @@ export class RegoParser extends CstParser {
           this.CONSUME(T.RParen);
         },
       },
-    ]);
+    ]));
   });
 
   /** `$"text {expression} text"` and the raw form with backticks. */
