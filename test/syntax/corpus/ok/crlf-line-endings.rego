@@ -1,0 +1,8 @@
+package crlf
+
+import rego.v1
+
+# comment
+allow if {
+	input.x == 1
+}
