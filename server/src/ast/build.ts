@@ -151,29 +151,38 @@ export class AstBuilder {
     return result;
   }
 
-  private path(node: CstNode | undefined): Term[] {
+  /**
+   * The terms of a path and, when it ends in `(...)`, the function arguments. Arguments anywhere else, or
+   * where `allowArgs` is false (package and import paths), are errors.
+   */
+  private path(node: CstNode | undefined, allowArgs = false): { terms: Term[]; args?: Term[] } {
     const children = this.children(node);
     const head = this.tok(children, 'head');
-    if (!head) return [];
+    if (!head) return { terms: [] };
     const terms: Term[] = [{ type: 'var', name: head.image, range: tokenRange(head) }];
-    for (const suffix of this.nodes(children, 'pathSuffix')) {
+    let args: Term[] | undefined;
+    const suffixes = this.nodes(children, 'suffix');
+    suffixes.forEach((suffix, index) => {
       const suffixChildren = this.children(suffix);
       const name = this.tok(suffixChildren, 'name');
       const key = this.node(suffixChildren, 'key');
-      if (name) {
+      if (this.tok(suffixChildren, 'LParen')) {
+        if (!allowArgs || index !== suffixes.length - 1) this.error(this.nodeRange(suffix), "unexpected '(': arguments only follow a function's name");
+        args = this.termList(this.node(suffixChildren, 'args'));
+      } else if (name) {
         terms.push({ type: 'string', value: name.image, range: tokenRange(name) });
       } else if (key) {
         terms.push(this.exprTerm(key));
       } else {
         terms.push(this.errorTerm(this.nodeRange(suffix)));
       }
-    }
-    return terms;
+    });
+    return { terms, args };
   }
 
   private packageDecl(node: CstNode): Package | undefined {
     const range = this.nodeRange(node);
-    const path = this.path(this.node(this.children(node), 'path'));
+    const path = this.path(this.node(this.children(node), 'path')).terms;
     if (path.length === 0) return undefined;
     const [head, ...rest] = path;
     const segments: Term[] = [{ type: 'var', name: 'data', range: head.range }];
@@ -190,7 +199,7 @@ export class AstBuilder {
   private importDecl(node: CstNode): Import | undefined {
     const children = this.children(node);
     const range = this.nodeRange(node);
-    const path = this.path(this.node(children, 'path'));
+    const path = this.path(this.node(children, 'path')).terms;
     if (path.length === 0) return undefined;
     for (const term of path.slice(1)) {
       if (term.type !== 'string' && term.type !== 'error') {
@@ -273,11 +282,9 @@ export class AstBuilder {
   private head(node: CstNode | undefined, fallback: Range): Head {
     const children = this.children(node);
     const range = this.nodeRange(node, fallback);
-    const ref = this.path(this.node(children, 'name'));
+    const { terms: ref, args } = this.path(this.node(children, 'name'), true);
     const head: Head = { type: 'head', ref, assign: false, contains: false, range };
-    if (this.tok(children, 'LParen') || this.node(children, 'args')) {
-      head.args = this.termList(this.node(children, 'args'));
-    }
+    if (args) head.args = args;
     const keyNode = this.node(children, 'key');
     if (this.tok(children, 'Contains')) {
       head.contains = true;

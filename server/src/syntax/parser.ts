@@ -151,28 +151,14 @@ export class RegoParser extends CstParser {
     });
   });
 
-  /** A dotted path as used by `package` and `import`: `a.b["c"]`. */
+  /**
+   * A path as written after `package` and `import` and as a rule's name: `a.b["c"]`, and for functions
+   * `f(x, y)`. Unlike in terms, whitespace may separate the parts (OPA reads heads that way); the AST
+   * builder rejects arguments where a path cannot take them.
+   */
   private path = this.RULE('path', () => {
     this.CONSUME(T.Identifier, { LABEL: 'head' });
-    this.MANY(() => this.SUBRULE(this.pathSuffix));
-  });
-
-  private pathSuffix = this.RULE('pathSuffix', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.Identifier, { LABEL: 'name' });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.LBracket);
-          this.SUBRULE(this.exprTerm, { LABEL: 'key' });
-          this.CONSUME(T.RBracket);
-        },
-      },
-    ]);
+    this.MANY(() => this.SUBRULE(this.suffix));
   });
 
   private rule = this.RULE('rule', () => {
@@ -185,11 +171,6 @@ export class RegoParser extends CstParser {
 
   private ruleHead = this.RULE('ruleHead', () => {
     this.SUBRULE(this.path, { LABEL: 'name' });
-    this.OPTION(() => {
-      this.CONSUME(T.LParen);
-      this.SUBRULE(this.termList, { LABEL: 'args' });
-      this.CONSUME(T.RParen);
-    });
     this.OPTION2(() => {
       this.OR([
         {
