@@ -3,8 +3,8 @@
 //   npm test -- --unit  unit suites only
 //   npm test -- --e2e   end-to-end suites only
 // Unit suites are files named *.test.ts under test/; end-to-end suites are *.e2e.ts under test/e2e/.
-// The end-to-end suites need the extension built and packaged, and a browser VS Code installed
-// (scripts/setup-e2e.sh); this script builds and packages first.
+// The end-to-end suites need the extension built and packaged, and a browser VS Code installed:
+// this script packages the extension and runs scripts/setup-e2e.sh (quick when all is installed) first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ const files = [];
 if (!onlyE2e) files.push(...find('test', '.test.ts'));
 if (!onlyUnit) {
   run('npm', ['run', '--silent', 'package']);
+  run('bash', ['scripts/setup-e2e.sh']);
   files.push(...find(join('test', 'e2e'), '.e2e.ts'));
 } else {
   run('npm', ['run', '--silent', 'build']);
