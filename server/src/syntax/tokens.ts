@@ -10,7 +10,58 @@ import { createToken, Lexer, TokenType } from 'chevrotain';
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED, line_breaks: true });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+/**
+ * Names start with a letter or `_` and go on with letters, digits and `_`. Letters and digits are Unicode's,
+ * as in OPA's scanner (`café` is a name); JavaScript's `\p{L}` decides, since chevrotain's regex analysis
+ * cannot read Unicode property classes.
+ */
+const NAME_START = /[\p{L}_]/u;
+const NAME_PART = /[\p{L}\p{Nd}_]/u;
+
+const ASCII_NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+function matchName(text: string, offset: number): RegExpExecArray | null {
+  // Nearly every name is ASCII: one sticky regex, and the Unicode path only when a non-ASCII character follows.
+  ASCII_NAME.lastIndex = offset;
+  const ascii = ASCII_NAME.exec(text);
+  if (ascii && !(text.charCodeAt(offset + ascii[0].length) >= 128)) return ascii;
+  let end = offset;
+  const first = text.codePointAt(end);
+  if (first === undefined || !NAME_START.test(String.fromCodePoint(first))) return null;
+  end += first > 0xffff ? 2 : 1;
+  for (;;) {
+    const code = text.charCodeAt(end);
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) {
+      end++;
+      continue;
+    }
+    if (code < 128 || Number.isNaN(code)) break;
+    const next = text.codePointAt(end)!;
+    if (!NAME_PART.test(String.fromCodePoint(next))) break;
+    end += next > 0xffff ? 2 : 1;
+  }
+  const match = [text.slice(offset, end)] as unknown as RegExpExecArray;
+  return match;
+}
+
+/** Characters a name may start with, for chevrotain's first-character dispatch. */
+function nameStartCharacters(): number[] {
+  const codes: number[] = [];
+  for (let code = 0; code <= 0xffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    if (NAME_START.test(String.fromCharCode(code))) codes.push(code);
+  }
+  // Letters outside the basic plane start with a high surrogate.
+  for (let code = 0xd800; code <= 0xdbff; code++) codes.push(code);
+  return codes;
+}
+
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: { exec: matchName },
+  start_chars_hint: nameStartCharacters(),
+  line_breaks: false,
+});
 
 /** Every keyword also belongs to this category, so the parser can ask for "a keyword" at once. */
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });

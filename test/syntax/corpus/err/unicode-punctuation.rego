@@ -1,0 +1,5 @@
+package arrows
+
+x := 1 → 2
+
+y := 3 … 4
