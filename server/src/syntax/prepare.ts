@@ -57,6 +57,8 @@ export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
     } else if (root === 'future' && tokens[i + 2].tokenType === T.Dot && tokens[i + 3]?.image === 'keywords') {
       if (tokens[i + 4]?.tokenType === T.Dot && tokens[i + 5]) {
         enabled.add(tokens[i + 5].image);
+        // `every` comes with `in`: `every x in xs` needs both, and OPA enables both.
+        if (tokens[i + 5].image === 'every') enabled.add('in');
       } else {
         for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
       }
@@ -97,15 +99,16 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion,
     const keywordType = token.tokenType === T.Identifier ? T.KEYWORDS.get(token.image) : undefined;
     if (keywordType) retype(token, keywordType);
     const type = token.tokenType;
-    if (keywordType && type.CATEGORIES?.includes(T.Keyword) && type !== T.True && type !== T.False && type !== T.Null) {
+    if (keywordType) {
       const previous = tokens[i - 1];
       const next = raw[i + 1];
+      const constant = type === T.True || type === T.False || type === T.Null;
       if (futureEnabled && T.FUTURE_KEYWORDS.has(token.image) && !futureEnabled.has(token.image)) {
         retype(token, T.Identifier);
       } else if (previous && previous.tokenType === T.Dot && token.adj) {
-        // `input.package`, `data.x.in`: keywords are names after a dot.
+        // `input.package`, `data.x.in`, `a.null`: keywords and constants are names after a dot.
         retype(token, T.Identifier);
-      } else if (next && next.tokenType === T.Dot && next.startOffset === token.endOffset! + 1 && type !== T.Not && !(previous && (previous.tokenType === T.Package || previous.tokenType === T.Import))) {
+      } else if (!constant && next && next.tokenType === T.Dot && next.startOffset === token.endOffset! + 1 && type !== T.Not && !(previous && (previous.tokenType === T.Package || previous.tokenType === T.Import))) {
         // A keyword glued to a following dot starts a ref (`contains.x`), as OPA allows.
         retype(token, T.Identifier);
       }
