@@ -62,8 +62,8 @@ export interface BuildOptions {
   text: string;
   /** Rego v1 rules apply: `if` before bodies, `contains` for multi-value rules. */
   v1: boolean;
-  /** `import rego.v2` is present. */
-  v2?: boolean;
+  /** `not { ... }` negates a query (`import future.keywords.not` or `import rego.v2`). */
+  negatedQueries?: boolean;
 }
 
 export class AstBuilder {
@@ -245,7 +245,8 @@ export class AstBuilder {
       if (bodyNode) this.error(this.nodeRange(bodyNode), 'illegal default rule (must not have a body)');
       rule.body = [generatedTrue(range)];
     } else if (!bodyNode) {
-      if (!written && head.key === undefined) {
+      // A function call alone (`f("x", 0)`) defines a function whose value is true, as OPA reads it.
+      if (!written && head.key === undefined && head.args === undefined) {
         const name = head.ref.length > 0 ? refText(head.ref) : 'rule';
         this.error(head.range, `rule ${name} has no value and no body: write \`${name} := <value>\` or \`${name} if { ... }\``);
       }
@@ -420,9 +421,14 @@ export class AstBuilder {
     }
     if (some) return { type: 'expr', negated: false, terms: this.someDecl(some), with: withs, range };
     if (every) return { type: 'expr', negated: false, terms: this.everyExpr(every), with: withs, range };
+    const disjunction = this.node(children, 'disjunction');
+    if (disjunction) {
+      const expr = this.disjunction(disjunction);
+      return { ...expr, with: [...expr.with, ...withs], range };
+    }
     const negatedBody = this.node(children, 'negatedBody');
     if (negatedBody) {
-      if (!this.options.v2) this.error(range, '`not { ... }` negates a whole query only with `import rego.v2`');
+      if (!this.options.negatedQueries) this.error(range, '`not { ... }` negates a whole query only with `import future.keywords.not` (or `import rego.v2`)');
       return { type: 'expr', negated: true, terms: { type: 'query', body: this.body(negatedBody), range: this.nodeRange(negatedBody) }, with: withs, range };
     }
     const negated = this.tok(children, 'Not') !== undefined;
@@ -438,6 +444,43 @@ export class AstBuilder {
     const right = this.node(children, 'right');
     const rightTerm = right ? this.exprTerm(right) : this.errorTerm(tokenRange(operator));
     return this.call(OPERATOR_NAMES[operator.image], operator.image, [leftTerm, rightTerm], tokenRange(operator));
+  }
+
+  /** `a or b`, `a and b`: operand expressions folded left, `and` inside `or`. */
+  private disjunction(node: CstNode): Expr {
+    return this.logicalChain(node, 'or', (operand) => this.logicalChain(operand, 'and', (inner) => this.logicalOperand(inner)));
+  }
+
+  private logicalChain(node: CstNode, operator: 'and' | 'or', operand: (node: CstNode) => Expr): Expr {
+    const operands = this.nodes(this.children(node), 'operands').map(operand);
+    if (operands.length === 0) return { type: 'expr', negated: false, terms: this.errorTerm(this.nodeRange(node)), with: [], range: this.nodeRange(node) };
+    return operands.reduce((left, right) => {
+      const range = spanning(left.range, right.range);
+      return { type: 'expr', negated: false, terms: { type: 'logical', operator, left, right, range }, with: [], range };
+    });
+  }
+
+  private logicalOperand(node: CstNode): Expr {
+    const children = this.children(node);
+    const range = this.nodeRange(node);
+    const block = this.node(children, 'block');
+    if (block) {
+      const negated = this.tok(children, 'negatedBlock') !== undefined;
+      if (negated && !this.options.negatedQueries) this.error(range, '`not { ... }` negates a whole query only with `import future.keywords.not` (or `import rego.v2`)');
+      return { type: 'expr', negated, terms: { type: 'query', body: this.body(block), range: this.nodeRange(block) }, with: [], range };
+    }
+    const group = this.node(children, 'group');
+    if (group) {
+      const groupChildren = this.children(group);
+      const inner = this.node(groupChildren, 'disjunction');
+      const withs = this.nodes(groupChildren, 'withModifier').map((modifier) => this.withModifier(modifier));
+      const expr: Expr = inner ? this.disjunction(inner) : { type: 'expr', negated: false, terms: this.errorTerm(range), with: [], range };
+      const grouped: Expr = { ...expr, with: [...expr.with, ...withs], range: this.nodeRange(group) };
+      if (!this.tok(children, 'negatedGroup')) return grouped;
+      // `not ( ... )` negates the group as a query of one expression.
+      return { type: 'expr', negated: true, terms: { type: 'query', body: [grouped], range: grouped.range }, with: [], range };
+    }
+    return { type: 'expr', negated: this.tok(children, 'Not') !== undefined, terms: this.expression(children, range), with: [], range };
   }
 
   private someDecl(node: CstNode): SomeDecl {

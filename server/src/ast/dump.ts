@@ -55,6 +55,8 @@ export function exprText(expr: Expr): string {
     text = `every ${terms.key ? `${termText(terms.key)}, ` : ''}${termText(terms.value)} in ${termText(terms.domain)} { ${bodyText(terms.body)} }`;
   } else if (terms.type === 'query') {
     text = `{ ${bodyText(terms.body)} }`;
+  } else if (terms.type === 'logical') {
+    text = `(${exprText(terms.left)} ${terms.operator} ${exprText(terms.right)})`;
   } else {
     text = termText(terms);
   }

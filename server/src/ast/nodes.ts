@@ -65,12 +65,17 @@ export interface Every extends NodeBase { type: 'every'; key?: Term; value: Term
 /** `not { a; b }`: a negated query (Rego v2, `import rego.v2`). */
 export interface Query extends NodeBase { type: 'query'; body: Body }
 export interface With extends NodeBase { type: 'with'; target: Term; value: Term }
+/**
+ * `a and b`, `a or b` (`import future.keywords.and` / `.or`): succeeds or fails, producing no value.
+ * Each side is an expression: a term, a query block (`{ ... }`), a group or another logical expression.
+ */
+export interface Logical extends NodeBase { type: 'logical'; operator: 'and' | 'or'; left: Expr; right: Expr }
 
 /** One literal of a body. Assignments, unifications and calls are call terms (`assign`, `eq`, ...). */
 export interface Expr extends NodeBase {
   type: 'expr';
   negated: boolean;
-  terms: Term | SomeDecl | Every | Query;
+  terms: Term | SomeDecl | Every | Query | Logical;
   with: With[];
   /** The parser made this expression up (`true` for rules without a body). */
   generated?: boolean;
@@ -143,7 +148,7 @@ export interface Module extends NodeBase {
   regoVersion: 'v0' | 'v1';
 }
 
-export type Node = Module | Package | Import | Rule | Head | Expr | SomeDecl | Every | Query | With | Term | Comment | Annotation;
+export type Node = Module | Package | Import | Rule | Head | Expr | SomeDecl | Every | Query | Logical | With | Term | Comment | Annotation;
 
 /** A problem found while reading the text, with OPA's error code. */
 export interface ParseError {

@@ -50,7 +50,7 @@ interface ParserState {
   version: RegoVersion;
   v1: boolean;
   v2: boolean;
-  future: Set<string> | undefined;
+  future: Set<string>;
   segments: Segment[];
 }
 
@@ -96,7 +96,7 @@ export class ModuleParser {
 
   private fullParse(text: string, version: RegoVersion): Segment[] {
     const lexed = T.regoLexer.tokenize(text);
-    const future = version === 'v0' ? enabledFutureKeywords(lexed.tokens) : undefined;
+    const future = enabledFutureKeywords(lexed.tokens);
     const tokens = prepareTokens(lexed.tokens, text, version, future);
     const v2 = importsRego(tokens, 'v2');
     const v1 = version === 'v1' || v2 || importsRego(tokens, 'v1');
@@ -153,7 +153,12 @@ export class ModuleParser {
       if (last < segments.length) {
         const tail = tokens[tokens.length - 1];
         const nextStart = segments[last].start + delta;
-        const lineBreak = text.lastIndexOf('\n', nextStart - 1) >= (tail ? tail.endOffset! + 1 : regionStart);
+        // A line break must follow the region's last token and last comment: a comment cut at the region's
+        // end (its line break deleted) would run on into the next statement.
+        const comments = lexed.groups.comments ?? [];
+        const lastComment = comments[comments.length - 1];
+        const lastEnd = Math.max(tail ? tail.endOffset! + 1 : regionStart, lastComment ? lastComment.startOffset + lastComment.image.length : regionStart);
+        const lineBreak = text.lastIndexOf('\n', nextStart - 1) >= lastEnd;
         const endsCleanly = tail !== undefined && lineBreak && !CONTINUATIONS.has(tail.tokenType) && STATEMENT_STARTS.has(segments[last].firstType);
         if (!endsCleanly) {
           last++;
@@ -173,6 +178,8 @@ export class ModuleParser {
   private buildSegments(text: string, regionStart: number, regionEnd: number, lexed: ILexingResult, tokens: RegoToken[], state: ParserState): Segment[] {
     const parser = regoParser();
     parser.allTokens = tokens;
+    parser.logicalKeywords = state.future.has('and') || state.future.has('or');
+    parser.negatedQueries = state.future.has('not');
     const chunks = splitStatements(tokens);
     const comments = (lexed.groups.comments ?? []).map(
       (token): Comment => ({ type: 'comment', text: token.image.slice(1), range: { start: token.startOffset, end: token.startOffset + token.image.length } }),
@@ -194,7 +201,7 @@ export class ModuleParser {
       let errors: ParseError[];
       try {
         const cst = parser.statements();
-        const builder = new AstBuilder({ text, v1: state.v1, v2: state.v2 });
+        const builder = new AstBuilder({ text, v1: state.v1, negatedQueries: state.future.has('not') });
         statements = builder.statements(cst);
         errors = [...parser.errors.map((error) => recognitionError(error, tokens, chunk.start, chunk.end, text)), ...builder.errors];
       } catch (error) {

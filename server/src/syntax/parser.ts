@@ -18,6 +18,12 @@ export class RegoParser extends CstParser {
   private termAlternatives?: IOrAlt<unknown>[];
   private suffixAlternatives?: IOrAlt<unknown>[];
   private literalAlternatives?: IOrAlt<unknown>[];
+  private logicalOperandAlternatives?: IOrAlt<unknown>[];
+
+  /** `and` and `or` are keywords in the module being parsed. */
+  logicalKeywords = false;
+  /** `not { ... }` negates a query in the module being parsed. */
+  negatedQueries = false;
 
   /** The whole token array of the module being parsed; gates look ahead through it by index. */
   allTokens: RegoToken[] = [];
@@ -120,6 +126,48 @@ export class RegoParser extends CstParser {
     return true;
   }
 
+  /** The bracket at LA(k) is followed, after its closing bracket, by `and` or `or`. */
+  private logicalAfter(k: number): boolean {
+    if (!this.logicalKeywords) return false;
+    const end = this.matchOf(this.token(k));
+    const next = end >= 0 ? this.at(end + 1) : undefined;
+    return next !== undefined && (next.tokenType === T.And || next.tokenType === T.Or);
+  }
+
+  /** The token before LA(k) is `and`, `or` or `not`. */
+  private logicalBefore(k: number): boolean {
+    if (!this.logicalKeywords) return false;
+    const previous = this.allTokens[this.token(k).idx - 1];
+    return previous !== undefined && (previous.tokenType === T.And || previous.tokenType === T.Or || previous.tokenType === T.Not);
+  }
+
+  /**
+   * The parenthesis at LA(k) groups logical operands rather than a term: it holds `and`, `or` or `with`
+   * outside inner brackets, starts with `not`, or wraps such a group.
+   */
+  private parenIsGroup(k: number): boolean {
+    if (!this.logicalKeywords) return false;
+    const paren = this.token(k);
+    return paren.tokenType === T.LParen && this.groupAt(paren.idx);
+  }
+
+  private groupAt(index: number): boolean {
+    const paren = this.at(index);
+    if (!paren) return false;
+    const end = this.matchOf(paren);
+    if (end < 0) return false;
+    if (this.at(index + 1)?.tokenType === T.Not) return true;
+    for (let i = index + 1; i < end; i++) {
+      const token = this.allTokens[i];
+      const type = token.tokenType;
+      if (type === T.And || type === T.Or || type === T.With) return true;
+      if (type === T.LParen && i === index + 1 && this.groupAt(i)) return true;
+      const inner = this.matchOf(token);
+      if (inner > i) i = inner;
+    }
+    return false;
+  }
+
   /** A comma that is followed by another element rather than by the closing bracket. */
   private commaBeforeElement(): boolean {
     return this.token(1).tokenType === T.Comma && !CLOSERS.has(this.token(2).tokenType);
@@ -195,10 +243,16 @@ export class RegoParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.If);
-          this.OR2([
-            { GATE: () => this.braceIsBody(), ALT: () => this.SUBRULE(this.body) },
-            { ALT: () => this.SUBRULE(this.literal) },
-          ]);
+          // The gate alone decides (one token of lookahead): deeper lookahead would reject a body with a
+          // mistake inside before recovery could read it.
+          this.OR2({
+            MAX_LOOKAHEAD: 1,
+            DEF: [
+              // `if { a } or { b }` is one logical literal, not a body followed by more.
+              { GATE: () => this.braceIsBody() && !this.logicalAfter(1), ALT: () => this.SUBRULE(this.body) },
+              { ALT: () => this.SUBRULE(this.literal) },
+            ],
+          });
         },
       },
       { ALT: () => this.SUBRULE2(this.body) },
@@ -244,8 +298,13 @@ export class RegoParser extends CstParser {
         },
       },
       {
-        // `not { a; b }` negates a whole query (a Rego v2 feature, enabled by `import rego.v2`).
-        GATE: () => this.token(1).tokenType === T.Not && this.braceIsBody(2),
+        // With `and`/`or` imported, a literal is a logical expression over operands.
+        GATE: () => this.logicalKeywords,
+        ALT: () => this.SUBRULE(this.disjunction),
+      },
+      {
+        // `not { a; b }` negates a whole query (`import future.keywords.not`, or `rego.v2`).
+        GATE: () => this.token(1).tokenType === T.Not && this.negatedQueries && this.braceIsBody(2),
         ALT: () => {
           this.CONSUME2(T.Not);
           this.SUBRULE(this.body, { LABEL: 'negatedBody' });
@@ -264,6 +323,69 @@ export class RegoParser extends CstParser {
       },
     ]));
     this.MANY(() => this.SUBRULE(this.withModifier));
+  });
+
+  /** `a or b or c`: operands joined by `or`, each a conjunction (`and` binds tighter). */
+  private disjunction = this.RULE('disjunction', () => {
+    this.SUBRULE(this.conjunction, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.Or, { LABEL: 'operators' });
+      this.SUBRULE2(this.conjunction, { LABEL: 'operands' });
+    });
+  });
+
+  private conjunction = this.RULE('conjunction', () => {
+    this.SUBRULE(this.logicalOperand, { LABEL: 'operands' });
+    this.MANY(() => {
+      this.CONSUME(T.And, { LABEL: 'operators' });
+      this.SUBRULE2(this.logicalOperand, { LABEL: 'operands' });
+    });
+  });
+
+  /**
+   * An operand of `and`/`or`: a negated query `not { ... }`, a group `( ... )` (negated or not), a query
+   * block `{ ... }` (a brace-led operand next to `and`/`or` is a query, as OPA reads it), or an expression.
+   */
+  private logicalOperand = this.RULE('logicalOperand', () => {
+    this.OR((this.logicalOperandAlternatives ??= [
+      {
+        GATE: () => this.token(1).tokenType === T.Not && this.negatedQueries && this.braceIsBody(2),
+        ALT: () => {
+          this.CONSUME(T.Not, { LABEL: 'negatedBlock' });
+          this.SUBRULE(this.body, { LABEL: 'block' });
+        },
+      },
+      {
+        GATE: () => this.token(1).tokenType === T.Not && this.parenIsGroup(2),
+        ALT: () => {
+          this.CONSUME2(T.Not, { LABEL: 'negatedGroup' });
+          this.SUBRULE(this.logicalGroup, { LABEL: 'group' });
+        },
+      },
+      { GATE: () => this.parenIsGroup(1), ALT: () => this.SUBRULE2(this.logicalGroup, { LABEL: 'group' }) },
+      {
+        GATE: () => this.token(1).tokenType === T.LBrace && (this.logicalAfter(1) || this.logicalBefore(1)),
+        ALT: () => this.SUBRULE2(this.body, { LABEL: 'block' }),
+      },
+      {
+        ALT: () => {
+          this.OPTION(() => this.CONSUME3(T.Not));
+          this.SUBRULE(this.exprTerm, { LABEL: 'left' });
+          this.OPTION2(() => {
+            this.CONSUME(T.AssignOperator, { LABEL: 'operator' });
+            this.SUBRULE2(this.exprTerm, { LABEL: 'right' });
+          });
+        },
+      },
+    ]));
+  });
+
+  /** `( a or b )`, `( x with input as 1 )`. */
+  private logicalGroup = this.RULE('logicalGroup', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.disjunction);
+    this.MANY(() => this.SUBRULE(this.withModifier));
+    this.CONSUME(T.RParen);
   });
 
   /** `some x, y`, `some x in xs`, `some k, v in xs`. */

@@ -46,21 +46,28 @@ function retype(token: IToken, type: TokenType): void {
   token.tokenTypeIdx = type.tokenTypeIdx!;
 }
 
-/** Which future keywords a v0 module turned on with its imports. */
+/**
+ * Which future keywords a module turned on with its imports: `in`, `every`, `if`, `contains` (which v1 has
+ * anyway), and `and`, `or`, `not` (the logical operators and negated queries, which no version has).
+ */
 export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
   const enabled = new Set<string>();
+  const all = [...T.FUTURE_KEYWORDS.keys(), ...T.EXTENDED_KEYWORDS];
   for (let i = 0; i + 2 < tokens.length; i++) {
-    if (tokens[i].image !== 'import') continue;
+    // `import` after a dot is a name in a ref (`input.import`), not an import.
+    if (tokens[i].image !== 'import' || tokens[i - 1]?.tokenType === T.Dot) continue;
     const root = tokens[i + 1].image;
-    if (root === 'rego' && tokens[i + 2].tokenType === T.Dot && (tokens[i + 3]?.image === 'v1' || tokens[i + 3]?.image === 'v2')) {
-      for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
+    const version = tokens[i + 3]?.image;
+    if (root === 'rego' && tokens[i + 2].tokenType === T.Dot && (version === 'v1' || version === 'v2')) {
+      // `rego.v1` brings v1's keywords only; `rego.v2` brings the logical ones too.
+      for (const word of version === 'v2' ? all : T.FUTURE_KEYWORDS.keys()) enabled.add(word);
     } else if (root === 'future' && tokens[i + 2].tokenType === T.Dot && tokens[i + 3]?.image === 'keywords') {
       if (tokens[i + 4]?.tokenType === T.Dot && tokens[i + 5]) {
         enabled.add(tokens[i + 5].image);
         // `every` comes with `in`: `every x in xs` needs both, and OPA enables both.
         if (tokens[i + 5].image === 'every') enabled.add('in');
       } else {
-        for (const word of T.FUTURE_KEYWORDS.keys()) enabled.add(word);
+        for (const word of all) enabled.add(word);
       }
     }
   }
@@ -74,7 +81,7 @@ export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
  */
 export function prepareTokens(raw: IToken[], text: string, version: RegoVersion, future?: Set<string>, previousEnd = 0): RegoToken[] {
   const tokens = raw as RegoToken[];
-  const futureEnabled = version === 'v0' ? future ?? enabledFutureKeywords(raw) : undefined;
+  const enabled = future ?? enabledFutureKeywords(raw);
   const stack: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -103,12 +110,18 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion,
       const previous = tokens[i - 1];
       const next = raw[i + 1];
       const constant = type === T.True || type === T.False || type === T.Null;
-      if (futureEnabled && T.FUTURE_KEYWORDS.has(token.image) && !futureEnabled.has(token.image)) {
+      const imported = enabled.has(token.image);
+      const logical = type === T.And || type === T.Or;
+      const glued = (following: TokenType) => next !== undefined && next.tokenType === following && next.startOffset === token.endOffset! + 1;
+      if ((version === 'v0' && T.FUTURE_KEYWORDS.has(token.image) && !imported) || (logical && !imported)) {
+        retype(token, T.Identifier);
+      } else if (logical && glued(T.LParen)) {
+        // `or(a, b)` and `and(a, b)` still call the set union and intersection built-ins.
         retype(token, T.Identifier);
       } else if (previous && previous.tokenType === T.Dot && token.adj) {
         // `input.package`, `data.x.in`, `a.null`: keywords and constants are names after a dot.
         retype(token, T.Identifier);
-      } else if (!constant && next && next.tokenType === T.Dot && next.startOffset === token.endOffset! + 1 && type !== T.Not && !(previous && (previous.tokenType === T.Package || previous.tokenType === T.Import))) {
+      } else if (!constant && glued(T.Dot) && type !== T.Not && !(previous && (previous.tokenType === T.Package || previous.tokenType === T.Import))) {
         // A keyword glued to a following dot starts a ref (`contains.x`), as OPA allows.
         retype(token, T.Identifier);
       }

@@ -91,6 +91,10 @@ export const True = keyword('true', 'True');
 export const False = keyword('false', 'False');
 export const Null = keyword('null', 'Null');
 
+/** The logical operators `and` and `or`: keywords only after `import future.keywords.and` / `.or` (or `rego.v2`). */
+export const And = keyword('and', 'And');
+export const Or = keyword('or', 'Or');
+
 /** Keywords that v0 policies only get through `import future.keywords...` or `import rego.v1`. */
 export const FUTURE_KEYWORDS = new Map<string, TokenType>([
   ['in', In],
@@ -98,6 +102,13 @@ export const FUTURE_KEYWORDS = new Map<string, TokenType>([
   ['if', If],
   ['contains', Contains],
 ]);
+
+/**
+ * Future keywords that neither v0 nor v1 has: they must be imported (`import future.keywords.and`,
+ * `.or`, `.not`, or all of them with `import future.keywords` or `import rego.v2`). `not` is a keyword
+ * anyway; importing it allows negating a whole query, `not { a; b }`.
+ */
+export const EXTENDED_KEYWORDS = ['and', 'or', 'not'];
 
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/, label: 'string' });
 /** A string that reaches the end of the line without its closing quote. */
@@ -196,6 +207,8 @@ export const allTokens: TokenType[] = [
   In,
   Not,
   With,
+  And,
+  Or,
   True,
   False,
   Null,
