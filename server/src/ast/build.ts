@@ -33,6 +33,9 @@ const OPERATOR_NAMES: Record<string, string> = {
   '=': 'eq',
 };
 
+/** The keywords `import future.keywords.<keyword>` may name. */
+const FUTURE_KEYWORD_NAMES = ['and', 'contains', 'every', 'if', 'in', 'not', 'or'];
+
 /** Binding strength of infix operators, weakest first, following OPA's parser. */
 const PRECEDENCE: Record<string, number> = {
   in: 1,
@@ -212,8 +215,29 @@ export class AstBuilder {
     }
     const ref: RefTerm = { type: 'ref', terms: path, range: spanning(path[0].range, path[path.length - 1].range) };
     const aliasToken = this.tok(children, 'alias');
+    this.checkSpecialImport(root, path, ref.range, aliasToken !== undefined);
     const alias: VarTerm | undefined = aliasToken ? { type: 'var', name: aliasToken.image, range: tokenRange(aliasToken) } : undefined;
     return { type: 'import', path: ref, alias, range };
+  }
+
+  /** `future.keywords...` and `rego.v1`/`rego.v2` imports name things that exist, and take no alias. */
+  private checkSpecialImport(root: string, path: Term[], range: Range, aliased: boolean): void {
+    if (root !== 'future' && root !== 'rego') return;
+    const names = path.slice(1).map((term) => (term.type === 'string' ? term.value : '?'));
+    if (root === 'future') {
+      if (names[0] !== 'keywords') {
+        this.error(range, 'invalid import, must be `future.keywords`');
+      } else if (names.length > 2) {
+        this.error(range, 'invalid import, must be `future.keywords` or `future.keywords.<keyword>`');
+      } else if (names.length === 2 && !FUTURE_KEYWORD_NAMES.includes(names[1])) {
+        this.error(range, `unexpected keyword, must be one of [${FUTURE_KEYWORD_NAMES.join(' ')}]`);
+      }
+      if (aliased) this.error(range, '`future` imports cannot be aliased');
+      return;
+    }
+    if (names.length !== 1 || (names[0] !== 'v1' && names[0] !== 'v2')) {
+      this.error(range, `invalid import \`rego.${names.join('.')}\`, must be \`rego.v1\` or \`rego.v2\``);
+    }
   }
 
   private rule(node: CstNode): Rule[] {
@@ -243,10 +267,12 @@ export class AstBuilder {
         this.checkDefaultValue(head.value, range);
       }
       if (bodyNode) this.error(this.nodeRange(bodyNode), 'illegal default rule (must not have a body)');
+      this.checkDefaultArgs(head.args ?? [], range);
       rule.body = [generatedTrue(range)];
     } else if (!bodyNode) {
       // A function call alone (`f("x", 0)`) defines a function whose value is true, as OPA reads it.
-      if (!written && head.key === undefined && head.args === undefined) {
+      // A ref of three or more parts alone (`a.b.c`) is a rule with value true, as OPA reads it.
+      if (!written && head.key === undefined && head.args === undefined && head.ref.length < 3) {
         const name = head.ref.length > 0 ? refText(head.ref) : 'rule';
         this.error(head.range, `rule ${name} has no value and no body: write \`${name} := <value>\` or \`${name} if { ... }\``);
       }
@@ -321,6 +347,20 @@ export class AstBuilder {
     if (!head.value && !head.key) {
       head.value = { type: 'boolean', value: true, range: head.range };
       head.generatedValue = true;
+    }
+  }
+
+  /** A default function's arguments are distinct variables (OPA's rule). */
+  private checkDefaultArgs(args: Term[], range: Range): void {
+    const seen = new Set<string>();
+    for (const arg of args) {
+      if (arg.type !== 'var') {
+        if (arg.type !== 'error') this.error(range, `illegal default rule (arguments cannot contain ${describe(arg)})`);
+      } else if (arg.name !== '_' && seen.has(arg.name)) {
+        this.error(range, `illegal default rule (arguments cannot be repeated ${arg.name})`);
+      } else {
+        seen.add(arg.name);
+      }
     }
   }
 
@@ -405,6 +445,12 @@ export class AstBuilder {
         }
       }
       body.push(expr);
+    }
+    // OPA reads a `;` as "another literal follows": one before the closing bracket is an error.
+    const semicolons = (this.children(node).Semicolon ?? []).filter(isToken);
+    const trailing = semicolons[semicolons.length - 1];
+    if (trailing && trailing.startOffset >= body[body.length - 1].range.end) {
+      this.error(tokenRange(trailing), "unexpected ';': an expression must follow it");
     }
     return body;
   }

@@ -263,6 +263,7 @@ export class ModuleParser {
     errors.push(...moduleErrors(statementKinds));
     const blocks = this.metadataBlocks(comments, text);
     for (const block of blocks) if (block.error) errors.push(block.error);
+    errors.push(...scopeErrors(blocks, statementKinds));
     errors.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
     const located = errors.map((error) =>
       error.related ? { ...error, message: error.message.replace(/ is never closed;/, ` opened at ${lineColumn(text, error.related.range.start)} is never closed;`) } : error,
@@ -570,6 +571,56 @@ function shiftedCopy(value: unknown, delta: number, copies = new Map<object, unk
   return copy;
 }
 
+const PACKAGE_SCOPES = ['package', 'subpackages'];
+const RULE_SCOPES = ['rule', 'document'];
+
+/** A block's `scope` must suit what it annotates: packages take package scopes, rules rule scopes. */
+function scopeErrors(blocks: MetadataBlock[], statements: { type: Statement['type']; range: Range }[]): ParseError[] {
+  const errors: ParseError[] = [];
+  let index = 0;
+  for (const block of blocks) {
+    const annotation = block.annotation;
+    if (!annotation?.scope) continue;
+    while (index < statements.length && (statements[index].range.start < annotation.range.end || statements[index].type === 'import')) index++;
+    const target = statements[index];
+    const scope = annotation.scope;
+    if (!PACKAGE_SCOPES.includes(scope) && !RULE_SCOPES.includes(scope)) {
+      errors.push({ code: 'rego_parse_error', message: `invalid annotation scope '${scope}': use one of 'rule', 'document', 'package' or 'subpackages'`, range: annotation.range });
+    } else if (target?.type === 'package' && !PACKAGE_SCOPES.includes(scope)) {
+      errors.push({ code: 'rego_parse_error', message: `invalid annotation scope '${scope}' on a package: use 'package' or 'subpackages'`, range: annotation.range });
+    } else if (target?.type === 'rule' && !RULE_SCOPES.includes(scope)) {
+      errors.push({ code: 'rego_parse_error', message: `invalid annotation scope '${scope}' on a rule: use 'rule' or 'document'`, range: annotation.range });
+    }
+  }
+  return errors;
+}
+
+/** Field shapes OPA checks: a problem with one, or undefined. */
+function fieldProblem(fields: Record<string, unknown>): string | undefined {
+  const isText = (value: unknown) => typeof value === 'string';
+  const related = fields.related_resources;
+  if (related !== undefined) {
+    if (!Array.isArray(related)) return 'related_resources must be a list';
+    for (const item of related) {
+      const ok = isText(item) || (item !== null && typeof item === 'object' && !Array.isArray(item) && isText((item as Record<string, unknown>).ref));
+      if (!ok) return 'each entry of related_resources must be a URL or an object with a `ref` URL';
+    }
+  }
+  const schemas = fields.schemas;
+  if (schemas !== undefined) {
+    if (!Array.isArray(schemas)) return 'schemas must be a list';
+    for (const item of schemas) {
+      const entries = item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.entries(item as Record<string, unknown>) : [];
+      const ok = entries.length === 1 && ((isText(entries[0][1]) && /^schema(\.|\[|$)/.test(entries[0][1] as string)) || (entries[0][1] !== null && typeof entries[0][1] === 'object'));
+      if (!ok) return 'each entry of schemas must map a path to a schema reference (schema.<name>) or an inline schema';
+    }
+  }
+  for (const key of ['title', 'description', 'scope']) {
+    if (fields[key] !== undefined && !isText(fields[key])) return `${key} must be a string`;
+  }
+  return undefined;
+}
+
 function readMetadata(yamlText: string, range: Range): MetadataBlock {
   const document = parseDocument(yamlText, { prettyErrors: false });
   if (document.errors.length > 0) {
@@ -580,6 +631,8 @@ function readMetadata(yamlText: string, range: Range): MetadataBlock {
     return { error: { code: 'rego_parse_error', message: 'invalid METADATA block: expected a YAML mapping of annotation fields', range } };
   }
   const fields = (data ?? {}) as Record<string, unknown>;
+  const problem = fieldProblem(fields);
+  if (problem) return { error: { code: 'rego_parse_error', message: `invalid METADATA block: ${problem}`, range } };
   return {
     annotation: {
       type: 'annotation',
