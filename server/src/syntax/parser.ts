@@ -6,7 +6,7 @@
  * ref or call only when glued to what precedes them, and a comprehension is chosen over `|` (set union)
  * when a single term precedes the bar.
  */
-import { CstNode, CstParser, IOrAlt, IToken, TokenType } from 'chevrotain';
+import { CstNode, CstParser, IOrAlt, IToken, ParserMethod, TokenType } from 'chevrotain';
 import * as T from './tokens';
 import type { RegoToken } from './prepare';
 
@@ -42,6 +42,21 @@ export class RegoParser extends CstParser {
   /** The next token starts exactly where the previous one ended. */
   private glued(): boolean {
     return this.token(1).adj === true;
+  }
+
+  /**
+   * A rule of operands joined by an operator, `operand (operator operand)*`, with the children labelled
+   * `operands` and `operators` for the AST builder. The operand rule is looked up when the rule runs,
+   * since rules are fields defined in order.
+   */
+  private chain(name: string, operand: () => ParserMethod<[], CstNode>, operator: TokenType): ParserMethod<[], CstNode> {
+    return this.RULE(name, () => {
+      this.SUBRULE(operand(), { LABEL: 'operands' });
+      this.MANY(() => {
+        this.CONSUME(operator, { LABEL: 'operators' });
+        this.SUBRULE2(operand(), { LABEL: 'operands' });
+      });
+    });
   }
 
   private at(i: number): RegoToken | undefined {
@@ -326,21 +341,9 @@ export class RegoParser extends CstParser {
   });
 
   /** `a or b or c`: operands joined by `or`, each a conjunction (`and` binds tighter). */
-  private disjunction = this.RULE('disjunction', () => {
-    this.SUBRULE(this.conjunction, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.CONSUME(T.Or, { LABEL: 'operators' });
-      this.SUBRULE2(this.conjunction, { LABEL: 'operands' });
-    });
-  });
+  private disjunction = this.chain('disjunction', () => this.conjunction, T.Or);
 
-  private conjunction = this.RULE('conjunction', () => {
-    this.SUBRULE(this.logicalOperand, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.CONSUME(T.And, { LABEL: 'operators' });
-      this.SUBRULE2(this.logicalOperand, { LABEL: 'operands' });
-    });
-  });
+  private conjunction = this.chain('conjunction', () => this.logicalOperand, T.And);
 
   /**
    * An operand of `and`/`or`: a negated query `not { ... }`, a group `( ... )` (negated or not), a query
@@ -429,13 +432,7 @@ export class RegoParser extends CstParser {
    * Terms joined by infix operators, kept flat: the AST builder applies precedence. One flat rule
    * instead of a rule per precedence level keeps the CST small, which is most of the parser's cost.
    */
-  private binary = this.RULE('binary', () => {
-    this.SUBRULE(this.term, { LABEL: 'operands' });
-    this.MANY(() => {
-      this.CONSUME(T.BinaryOperator, { LABEL: 'operators' });
-      this.SUBRULE2(this.term, { LABEL: 'operands' });
-    });
-  });
+  private binary = this.chain('binary', () => this.term, T.BinaryOperator);
 
   /**
    * A primary term followed by glued ref and call suffixes: `a.b[c](d).e`. The primary alternatives are
