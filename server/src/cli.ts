@@ -4,7 +4,7 @@
  * never as a stack trace.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from './ast/parse';
 import type { ParseError } from './ast/nodes';
 import type { RegoVersion } from './syntax/prepare';
@@ -86,8 +86,8 @@ interface Located {
 }
 
 /** One problem, one line: a message never breaks the `PATH:LINE:COL: CODE: MESSAGE` format. */
-function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ');
+function problemLine(file: string, line: number, column: number, error: ParseError): string {
+  return `${file}:${line}:${column}: ${error.code}: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`;
 }
 
 function check(args: string[]): number {
@@ -118,7 +118,7 @@ function check(args: string[]): number {
   } else {
     for (const problem of problems) process.stdout.write(`${problem}\n`);
     for (const { file, error, line, column } of located) {
-      process.stdout.write(`${file}:${line}:${column}: ${error.code}: ${oneLine(error.message)}\n`);
+      process.stdout.write(problemLine(file, line, column, error));
     }
   }
   return problems.length > 0 || located.length > 0 ? 1 : 0;
@@ -140,7 +140,7 @@ function parseCommand(args: string[]): number {
   if (result.errors.length > 0) {
     for (const error of result.errors) {
       const { line, column } = lines.position(error.range.start);
-      process.stderr.write(`${relative(process.cwd(), file) || file}:${line}:${column}: ${error.code}: ${error.message}\n`);
+      process.stderr.write(problemLine(file, line, column, error));
     }
   }
   process.stdout.write(`${JSON.stringify(result.module, null, 2)}\n`);

@@ -5,6 +5,7 @@
  */
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import * as T from '../syntax/tokens';
+import { termText } from './dump';
 import type {
   Body, CallTerm, Every, Expr, Head, Import, Package, ParseError, Range, RefTerm, Rule, SomeDecl, StringTerm, Term, VarTerm, With,
 } from './nodes';
@@ -273,7 +274,7 @@ export class AstBuilder {
       // A function call alone (`f("x", 0)`) defines a function whose value is true, as OPA reads it.
       // A ref of three or more parts alone (`a.b.c`) is a rule with value true, as OPA reads it.
       if (!written && head.key === undefined && head.args === undefined && head.ref.length < 3) {
-        const name = head.ref.length > 0 ? refText(head.ref) : 'rule';
+        const name = head.ref.length > 0 ? ruleName(head.ref) : 'rule';
         this.error(head.range, `rule ${name} has no value and no body: write \`${name} := <value>\` or \`${name} if { ... }\``);
       }
       rule.body = [generatedTrue(range)];
@@ -316,7 +317,7 @@ export class AstBuilder {
     if (this.tok(children, 'Contains')) {
       head.contains = true;
       head.key = keyNode ? this.exprTerm(keyNode) : this.errorTerm(range);
-      if (head.args) this.error(range, `the contains keyword can only be used with multi-value rule definitions (e.g., ${refText(ref)} contains <VALUE> { ... })`);
+      if (head.args) this.error(range, `the contains keyword can only be used with multi-value rule definitions (e.g., ${ruleName(ref)} contains <VALUE> { ... })`);
     }
     const operator = this.tok(children, 'operator');
     if (operator) {
@@ -913,16 +914,7 @@ export function describe(term: Term): string {
   }
 }
 
-/** Source-like text of a rule ref, for messages: `a.b[x]`. */
-export function refText(terms: Term[]): string {
-  return terms
-    .map((term, index) => {
-      if (index === 0) return term.type === 'var' ? term.name : '?';
-      if (term.type === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(term.value)) return `.${term.value}`;
-      if (term.type === 'string') return `[${JSON.stringify(term.value)}]`;
-      if (term.type === 'var') return `[${term.name}]`;
-      if (term.type === 'number') return `[${term.text}]`;
-      return '[...]';
-    })
-    .join('');
+/** A rule's name as written, for messages: `a.b[x]`. */
+function ruleName(ref: Term[]): string {
+  return termText({ type: 'ref', terms: ref, range: { start: 0, end: 0 } });
 }

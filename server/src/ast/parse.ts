@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import * as T from '../syntax/tokens';
 import { CONTINUATIONS, enabledFutureKeywords, isBalanced, pairBrackets, prepareTokens, RegoToken, RegoVersion, splitStatements, STATEMENT_STARTS } from '../syntax/prepare';
 import { regoParser } from '../syntax/parser';
+import { LineIndex } from '../syntax/line-index';
 import { AstBuilder, Statement } from './build';
 import type { Annotation, Comment, Import, Module, Node, Package, ParseError, Range, Rule, Term } from './nodes';
 
@@ -49,7 +50,6 @@ interface ParserState {
   text: string;
   version: RegoVersion;
   v1: boolean;
-  v2: boolean;
   future: Set<string>;
   segments: Segment[];
 }
@@ -98,9 +98,8 @@ export class ModuleParser {
     const lexed = T.regoLexer.tokenize(text);
     const future = enabledFutureKeywords(lexed.tokens);
     const tokens = prepareTokens(lexed.tokens, text, version, future);
-    const v2 = importsRego(tokens, 'v2');
-    const v1 = version === 'v1' || v2 || importsRego(tokens, 'v1');
-    this.state = { text, version, v1, v2, future, segments: [] };
+    const v1 = version === 'v1' || importsRego(tokens, 'v1') || importsRego(tokens, 'v2');
+    this.state = { text, version, v1, future, segments: [] };
     return this.buildSegments(text, 0, text.length, lexed, tokens, this.state);
   }
 
@@ -265,9 +264,13 @@ export class ModuleParser {
     for (const block of blocks) if (block.error) errors.push(block.error);
     errors.push(...scopeErrors(blocks, statementKinds));
     errors.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-    const located = errors.map((error) =>
-      error.related ? { ...error, message: error.message.replace(/ is never closed;/, ` opened at ${lineColumn(text, error.related.range.start)} is never closed;`) } : error,
-    );
+    let lines: LineIndex | undefined;
+    const located = errors.map((error) => {
+      if (!error.related) return error;
+      lines ??= new LineIndex(text);
+      const { line, column } = lines.position(error.related.range.start);
+      return { ...error, message: error.message.replace(/ is never closed;/, ` opened at line ${line}, column ${column} is never closed;`) };
+    });
 
     let module: Module | undefined;
     const buildModule = (): Module => {
@@ -502,18 +505,6 @@ function findUnclosed(tokens: RegoToken[], chunkStart: number, chunkEnd: number,
     if (token.image === opener && (token.match < 0 || token.match >= chunkEnd)) return token;
   }
   return undefined;
-}
-
-function lineColumn(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
 /**

@@ -75,14 +75,13 @@ export function enabledFutureKeywords(tokens: IToken[]): Set<string> {
 }
 
 /**
- * Annotates tokens in place (see RegoToken) and returns them. `text` is the source the tokens came from.
+ * Annotates tokens in place (see RegoToken), pairs the brackets of the whole stream, and returns them. `text` is the source the tokens came from.
  * When only part of a module is lexed again, `future` gives the future keywords the whole module enables
  * and `previousEnd` the end offset of the token before the part.
  */
 export function prepareTokens(raw: IToken[], text: string, version: RegoVersion, future?: Set<string>, previousEnd = 0): RegoToken[] {
   const tokens = raw as RegoToken[];
   const enabled = future ?? enabledFutureKeywords(raw);
-  const stack: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     token.idx = i;
@@ -126,23 +125,8 @@ export function prepareTokens(raw: IToken[], text: string, version: RegoVersion,
         retype(token, T.Identifier);
       }
     }
-
-    if (OPENERS.has(token.tokenType)) {
-      stack.push(i);
-    } else {
-      const opener = CLOSERS.get(token.tokenType);
-      if (opener) {
-        // Pop to the nearest matching opener; unmatched closers leave the stack alone.
-        for (let depth = stack.length - 1; depth >= 0; depth--) {
-          if (tokens[stack[depth]].tokenType === opener) {
-            tokens[stack[depth]].match = i;
-            stack.length = depth;
-            break;
-          }
-        }
-      }
-    }
   }
+  pairBrackets(tokens, 0, tokens.length);
   return tokens;
 }
 

@@ -146,15 +146,12 @@ export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
 
 /** Relational operators share a category: they sit at one precedence level. */
-export const RelationalOperator = createToken({ name: 'RelationalOperator', pattern: Lexer.NA });
-export const AdditiveOperator = createToken({ name: 'AdditiveOperator', pattern: Lexer.NA });
-export const MultiplicativeOperator = createToken({ name: 'MultiplicativeOperator', pattern: Lexer.NA });
 export const AssignOperator = createToken({ name: 'AssignOperator', pattern: Lexer.NA });
 /** Every infix operator of a term (all but `:=` and `=`, which join the two sides of an expression). */
 export const BinaryOperator = createToken({ name: 'BinaryOperator', pattern: Lexer.NA });
-for (const token of [Equal, NotEqual, LessEqual, GreaterEqual, Less, Greater]) token.CATEGORIES = [RelationalOperator, BinaryOperator];
-for (const token of [Plus, Minus]) token.CATEGORIES = [AdditiveOperator, BinaryOperator];
-for (const token of [Star, Slash, Percent]) token.CATEGORIES = [MultiplicativeOperator, BinaryOperator];
+for (const token of [Equal, NotEqual, LessEqual, GreaterEqual, Less, Greater]) token.CATEGORIES = [BinaryOperator];
+for (const token of [Plus, Minus]) token.CATEGORIES = [BinaryOperator];
+for (const token of [Star, Slash, Percent]) token.CATEGORIES = [BinaryOperator];
 for (const token of [Pipe, Ampersand]) token.CATEGORIES = [BinaryOperator];
 // `in` is a keyword and, inside terms, the lowest-precedence infix operator.
 In.CATEGORIES = [Keyword, BinaryOperator];
@@ -214,9 +211,6 @@ export const allTokens: TokenType[] = [
   Null,
   Identifier,
   Keyword,
-  RelationalOperator,
-  AdditiveOperator,
-  MultiplicativeOperator,
   AssignOperator,
   BinaryOperator,
 ];
