@@ -1,0 +1,3 @@
+import type { Builtin } from './declaration.js';
+
+export const builtins: Builtin[] = [];
