@@ -1,0 +1,1103 @@
+/**
+ * The compiler: turns parsed modules into the rule tree the evaluator runs (eval/ir.ts). It merges
+ * modules of the same package, resolves rule names and imports to `data` refs and calls to built-ins
+ * or user functions, renames local variables apart per scope, reorders bodies so every expression runs
+ * once its inputs are bound (OPA's safety analysis), and reports OPA's compile errors with their codes.
+ * It never evaluates anything and never throws on a broken module: problems become CompileErrors.
+ */
+import type * as Ast from '../ast/nodes.js';
+import { exprText, termText } from '../ast/dump.js';
+import { builtinNamed } from '../builtins/index.js';
+import type { Builtin } from '../builtins/declaration.js';
+import { ObjectValue, SetValue, parseNumber, type Value } from '../value/value.js';
+import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type Rule, type RuleKind, type Term, type With } from '../eval/ir.js';
+
+export interface SourceModule {
+  file: string;
+  module: Ast.Module;
+}
+
+export type CompileErrorCode = 'rego_compile_error' | 'rego_unsafe_var_error' | 'rego_recursion_error' | 'rego_type_error' | 'rego_parse_error';
+
+export interface CompileError {
+  code: CompileErrorCode;
+  message: string;
+  file: string;
+  range: Ast.Range;
+}
+
+export interface CompileOptions {
+  /** OPA's strict mode: unused imports and local variables, deprecated built-ins and more are errors. */
+  strict?: boolean;
+}
+
+export interface CompiledPolicy {
+  root: RuleNode;
+  rules: Rule[];
+  errors: CompileError[];
+  /** Arity of each user function, by its data path joined with dots. */
+  functionArity: Map<string, number>;
+}
+
+export interface CompiledQuery {
+  body: Body;
+  errors: CompileError[];
+  /** The query's own variables (not generated ones), by compiled name → name as written. */
+  variables: Map<string, string>;
+}
+
+interface ModuleContext {
+  file: string;
+  packagePath: string[];
+  /** Names that resolve to rules of the package: the first part of every rule head in the package. */
+  globals: Set<string>;
+  imports: Map<string, Ast.Term[]>;
+  usedImports: Set<string>;
+}
+
+const ROOTS = new Set(['data', 'input']);
+
+/** A scope of local variables: a rule body, or a comprehension, `every` or negated query inside one. */
+class Scope {
+  readonly declared = new Map<string, string>();
+  /** Names used anywhere in this scope's body, so nested closures know which names are outer ones. */
+  readonly mentioned: Set<string>;
+  /** Outer variables this closure reads. */
+  readonly captures = new Set<string>();
+
+  constructor(readonly parent: Scope | undefined, mentioned: Set<string>) {
+    this.mentioned = mentioned;
+  }
+}
+
+class Converter {
+  private counter = 0;
+  /** Compiled name → name as written, for every variable of this rule or query. */
+  readonly variables = new Map<string, string>();
+
+  constructor(
+    private readonly context: ModuleContext,
+    private readonly compiler: Compiler,
+    private readonly errors: CompileError[],
+  ) {}
+
+  private error(code: CompileErrorCode, message: string, range: Ast.Range): void {
+    this.errors.push({ code, message, file: this.context.file, range });
+  }
+
+  fresh(name: string): string {
+    const unique = `${name}$${++this.counter}`;
+    this.variables.set(unique, name);
+    return unique;
+  }
+
+  /** Declares a variable in `scope` (`:=`, `some`, function arguments, `every`). */
+  declare(scope: Scope, name: string, range: Ast.Range, topLevel: boolean): string {
+    if (name === '_') return this.fresh('_');
+    if (scope.declared.has(name) && topLevel) {
+      this.error('rego_compile_error', `var ${name} assigned above`, range);
+      return scope.declared.get(name)!;
+    }
+    const compiled = topLevel && !this.variables.has(name) ? name : this.fresh(name);
+    this.variables.set(compiled, name);
+    scope.declared.set(name, compiled);
+    return compiled;
+  }
+
+  /** Resolves a variable reference: a local, an outer local, an import, a rule of the package or a root. */
+  resolveVar(scope: Scope, name: string, range: Ast.Range): Term {
+    if (name === '_') return { kind: 'var', name: this.fresh('_'), range };
+    const crossed: Scope[] = [];
+    for (let current: Scope | undefined = scope; current; current = current.parent) {
+      const declared = current.declared.get(name);
+      if (declared !== undefined) {
+        for (const closure of crossed) closure.captures.add(declared);
+        return { kind: 'var', name: declared, range };
+      }
+      if (current !== scope && current.mentioned.has(name) && !this.isGlobal(name)) {
+        for (const closure of crossed) closure.captures.add(name);
+        return { kind: 'var', name, range };
+      }
+      crossed.push(current);
+    }
+    if (ROOTS.has(name)) return { kind: 'root', name: name as 'data' | 'input', range };
+    const imported = this.context.imports.get(name);
+    if (imported) {
+      this.context.usedImports.add(name);
+      return this.convertRef(scope, imported, range, true);
+    }
+    if (this.context.globals.has(name)) {
+      return { kind: 'ref', head: { kind: 'root', name: 'data', range }, path: [...this.context.packagePath, name].map((part) => valueTerm(part, range)), range };
+    }
+    this.variables.set(name, name);
+    return { kind: 'var', name, range };
+  }
+
+  private isGlobal(name: string): boolean {
+    return ROOTS.has(name) || this.context.imports.has(name) || this.context.globals.has(name);
+  }
+
+  convertRef(scope: Scope, terms: Ast.Term[], range: Ast.Range, fromImport = false): Term {
+    const [first, ...rest] = terms;
+    let head = first.type === 'var' ? this.resolveVar(scope, first.name, first.range) : this.term(scope, first);
+    let path = rest.map((part) => this.term(scope, part));
+    if (fromImport) path = rest.map((part) => (part.type === 'string' ? valueTerm(part.value, part.range) : this.term(scope, part)));
+    if (head.kind === 'ref') {
+      path = [...head.path, ...path];
+      head = head.head;
+    }
+    if (path.length === 0) return head;
+    return { kind: 'ref', head, path, range };
+  }
+
+  term(scope: Scope, term: Ast.Term): Term {
+    const range = term.range;
+    switch (term.type) {
+      case 'null':
+        return valueTerm(null, range);
+      case 'boolean':
+        return valueTerm(term.value, range);
+      case 'number': {
+        const value = parseNumber(term.text);
+        if (value === undefined) this.error('rego_parse_error', `number ${term.text} cannot be represented`, range);
+        return valueTerm(value ?? 0, range);
+      }
+      case 'string':
+        return valueTerm(term.value, range);
+      case 'var':
+        return this.resolveVar(scope, term.name, range);
+      case 'ref':
+        return this.convertRef(scope, term.terms, range);
+      case 'array': {
+        const items = term.items.map((item) => this.term(scope, item));
+        return items.every(isValue) ? valueTerm(items.map((item) => (item as { value: Value }).value), range) : { kind: 'array', items, range };
+      }
+      case 'set': {
+        const items = term.items.map((item) => this.term(scope, item));
+        return items.every(isValue) ? valueTerm(SetValue.from(items.map((item) => (item as { value: Value }).value)), range) : { kind: 'set', items, range };
+      }
+      case 'object': {
+        const entries = term.entries.map(([key, value]) => [this.term(scope, key), this.term(scope, value)] as [Term, Term]);
+        if (entries.every(([key, value]) => isValue(key) && isValue(value))) {
+          return valueTerm(ObjectValue.from(entries.map(([key, value]) => [(key as { value: Value }).value, (value as { value: Value }).value])), range);
+        }
+        return { kind: 'object', entries, range };
+      }
+      case 'arraycomprehension':
+      case 'setcomprehension': {
+        const inner = this.closure(scope, term.body, [term.head]);
+        const body = this.body(inner, term.body, false);
+        const head = this.term(inner, term.head);
+        return withCaptures({ kind: term.type === 'arraycomprehension' ? 'arraycomp' : 'setcomp', head, body, range }, inner);
+      }
+      case 'objectcomprehension': {
+        const inner = this.closure(scope, term.body, [term.key, term.value]);
+        const body = this.body(inner, term.body, false);
+        return withCaptures({ kind: 'objectcomp', key: this.term(inner, term.key), value: this.term(inner, term.value), body, range }, inner);
+      }
+      case 'call':
+        return { kind: 'call', target: this.callTarget(scope, term.operator, term.args.length), args: term.args.map((arg) => this.term(scope, arg)), range };
+      case 'templatestring':
+        return {
+          kind: 'template',
+          parts: term.parts.map((part) => (part.type === 'expr' ? [this.expr(scope, part, 0, false)] : this.term(scope, part))),
+          range,
+        };
+      case 'error':
+        return valueTerm(null, range);
+    }
+  }
+
+  callTarget(scope: Scope, operator: Ast.RefTerm, argCount: number): CallTarget {
+    const name = termText(operator);
+    const first = operator.terms[0];
+    if (first.type === 'var' && !ROOTS.has(first.name) && !this.context.imports.has(first.name) && !this.context.globals.has(first.name)) {
+      const builtin = builtinNamed(name);
+      if (builtin) {
+        this.checkArity(builtin, argCount, operator.range);
+        return { kind: 'builtin', name, builtin };
+      }
+    }
+    const resolved = this.convertRef(scope, operator.terms, operator.range);
+    if (resolved.kind === 'ref' && resolved.head.kind === 'root' && resolved.head.name === 'data' && resolved.path.every(isValue)) {
+      const path = ['data', ...resolved.path.map((part) => String((part as { value: Value }).value))];
+      return { kind: 'function', name, path };
+    }
+    this.error('rego_type_error', `undefined function ${name}`, operator.range);
+    return { kind: 'unknown', name };
+  }
+
+  private checkArity(builtin: Builtin, argCount: number, range: Ast.Range): void {
+    if (builtin.variadic) return;
+    const arity = builtin.params.length;
+    if (argCount === arity || (argCount === arity + 1 && builtin.result)) return;
+    const want = builtin.params.map((param) => param.name).join(', ');
+    this.error('rego_type_error', `${builtin.name}: arity mismatch\n\thave: ${argCount} argument${argCount === 1 ? '' : 's'}\n\twant: (${want})`, range);
+  }
+
+  /** A nested scope; `extra` terms (comprehension heads) count as part of its body. */
+  closure(scope: Scope, body: Ast.Body, extra: Ast.Term[] = []): Scope {
+    const mentioned = new Set<string>();
+    for (const expr of body) collectNames(expr, mentioned);
+    for (const term of extra) collectNames(term, mentioned);
+    return new Scope(scope, mentioned);
+  }
+
+  body(scope: Scope, body: Ast.Body, topLevel: boolean): Body {
+    return body.map((expr, index) => this.expr(scope, expr, index, topLevel));
+  }
+
+  expr(scope: Scope, expr: Ast.Expr, index: number, topLevel: boolean): Expr {
+    const withs = expr.with.map((modifier) => this.withModifier(scope, modifier));
+    const operation = this.operation(scope, expr.terms, topLevel);
+    return { operation, negated: expr.negated, with: withs, range: expr.range, index, text: exprText(expr) };
+  }
+
+  private operation(scope: Scope, terms: Ast.Expr['terms'], topLevel: boolean): Operation {
+    switch (terms.type) {
+      case 'some': {
+        const [first] = terms.symbols;
+        if (first && first.type === 'call' && terms.symbols.length === 1) {
+          const args = first.args;
+          const domain = this.term(scope, args[args.length - 1]);
+          const declarePattern = (pattern: Ast.Term): Term => {
+            const names = new Set<string>();
+            collectNames(pattern, names, true);
+            for (const name of names) this.declare(scope, name, pattern.range, topLevel);
+            return this.term(scope, pattern);
+          };
+          if (args.length === 3) return { kind: 'somein', key: declarePattern(args[0]), value: declarePattern(args[1]), domain };
+          return { kind: 'somein', value: declarePattern(args[0]), domain };
+        }
+        for (const symbol of terms.symbols) if (symbol.type === 'var') this.declare(scope, symbol.name, symbol.range, topLevel);
+        return { kind: 'some' };
+      }
+      case 'every': {
+        const domain = this.term(scope, terms.domain);
+        const inner = this.closure(scope, terms.body);
+        const bind = (pattern: Ast.Term | undefined): Term | undefined => {
+          if (!pattern) return undefined;
+          const names = new Set<string>();
+          collectNames(pattern, names, true);
+          for (const name of names) this.declare(inner, name, pattern.range, false);
+          return this.term(inner, pattern);
+        };
+        const key = bind(terms.key);
+        const value = bind(terms.value)!;
+        const body = this.body(inner, terms.body, false);
+        return withCaptures({ kind: 'every', key, value, domain, body }, inner);
+      }
+      case 'query': {
+        const inner = this.closure(scope, terms.body);
+        return withCaptures({ kind: 'query', body: this.body(inner, terms.body, false) }, inner);
+      }
+      case 'logical': {
+        const innerLeft = this.closure(scope, [terms.left]);
+        const left = [this.expr(innerLeft, terms.left, 0, false)];
+        const innerRight = this.closure(scope, [terms.right]);
+        const right = [this.expr(innerRight, terms.right, 0, false)];
+        const captures = new Scope(scope, new Set());
+        for (const name of [...innerLeft.captures, ...innerRight.captures]) captures.captures.add(name);
+        return withCaptures({ kind: 'logical', operator: terms.operator, left, right }, captures);
+      }
+      default: {
+        if (terms.type === 'call' && (terms.infix === '=' || terms.infix === ':=') && terms.args.length === 2) {
+          const [leftAst, rightAst] = terms.args;
+          if (terms.infix === ':=') {
+            const right = this.term(scope, rightAst);
+            const names = new Set<string>();
+            collectNames(leftAst, names, true);
+            if (leftAst.type === 'ref') this.error('rego_parse_error', `cannot assign to ${termText(leftAst)}`, leftAst.range);
+            for (const name of names) {
+              if (this.isGlobal(name) && this.context.globals.has(name) && topLevel) {
+                // OPA allows a local to shadow a rule name; the local wins inside this body.
+              }
+              this.declare(scope, name, leftAst.range, topLevel);
+            }
+            return { kind: 'unify', left: this.term(scope, leftAst), right, declare: true };
+          }
+          return { kind: 'unify', left: this.term(scope, leftAst), right: this.term(scope, rightAst), declare: false };
+        }
+        return { kind: 'term', term: this.term(scope, terms) };
+      }
+    }
+  }
+
+  private withModifier(scope: Scope, modifier: Ast.With): With {
+    const replacement = this.functionValue(modifier.value);
+    const value = replacement ? valueTerm(null, modifier.value.range) : this.term(scope, modifier.value);
+    const withTarget = this.withTarget(scope, modifier, value);
+    return replacement ? { ...withTarget, function: replacement } : withTarget;
+  }
+
+  /** A `with` value that names a built-in or a user function, rather than a value. */
+  private functionValue(term: Ast.Term): CallTarget | undefined {
+    const parts = term.type === 'ref' ? term.terms : term.type === 'var' ? [term] : undefined;
+    if (!parts || parts[0].type !== 'var') return undefined;
+    const first = parts[0];
+    if (!this.isGlobal(first.name)) {
+      const name = termText(term);
+      const builtin = builtinNamed(name);
+      return builtin ? { kind: 'builtin', name, builtin } : undefined;
+    }
+    const scope = new Scope(undefined, new Set());
+    const resolved = term.type === 'ref' ? this.convertRef(scope, term.terms, term.range) : this.resolveVar(scope, first.name, first.range);
+    if (resolved.kind === 'ref' && resolved.head.kind === 'root' && resolved.head.name === 'data' && resolved.path.every(isValue)) {
+      const path = ['data', ...resolved.path.map((part) => String((part as { value: Value }).value))];
+      if (this.compiler.functionArity.has(path.join('.'))) return { kind: 'function', name: termText(term), path };
+    }
+    return undefined;
+  }
+
+  private withTarget(scope: Scope, modifier: Ast.With, value: Term): With {
+    const target = modifier.target;
+    const parts = target.type === 'ref' ? target.terms : [target];
+    const first = parts[0];
+    const rest = parts.slice(1).map((part) => (part.type === 'string' ? part.value : termText(part)));
+    if (first.type === 'var' && (first.name === 'input' || first.name === 'data')) {
+      return { target: { kind: first.name, path: rest }, value, range: modifier.range };
+    }
+    const name = termText(target);
+    if (first.type === 'var' && !this.context.imports.has(first.name) && !this.context.globals.has(first.name) && builtinNamed(name)) {
+      return { target: { kind: 'function', name }, value, range: modifier.range };
+    }
+    const resolved = target.type === 'ref' ? this.convertRef(scope, target.terms, target.range) : first.type === 'var' ? this.resolveVar(scope, first.name, first.range) : undefined;
+    if (resolved && resolved.kind === 'ref' && resolved.head.kind === 'root' && resolved.path.every(isValue)) {
+      const path = resolved.path.map((part) => String((part as { value: Value }).value));
+      if (resolved.head.name === 'input') return { target: { kind: 'input', path }, value, range: modifier.range };
+      return { target: { kind: 'data', path }, value, range: modifier.range };
+    }
+    this.error('rego_type_error', `with keyword target ${name} must reference existing input, data, or a function`, modifier.range);
+    return { target: { kind: 'function', name }, value, range: modifier.range };
+  }
+}
+
+function withCaptures<T extends object>(node: T, scope: Scope): T {
+  (node as T & { captures: Set<string> }).captures = scope.captures;
+  return node;
+}
+
+/** The outer variables a closure reads (comprehension, `every`, negated query, logical group). */
+export function capturesOf(node: object): Set<string> {
+  return (node as { captures?: Set<string> }).captures ?? EMPTY;
+}
+const EMPTY = new Set<string>();
+
+function valueTerm(value: Value, range: Ast.Range): Term {
+  return { kind: 'value', value, range };
+}
+
+function isValue(term: Term): term is { kind: 'value'; value: Value; range: Ast.Range } {
+  return term.kind === 'value';
+}
+
+/** Collects variable names used in an AST node; `patternOnly` skips refs' heads and calls (for declarations). */
+function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | Ast.Logical | Ast.With, names: Set<string>, patternOnly = false): void {
+  switch (node.type) {
+    case 'var':
+      names.add(node.name);
+      return;
+    case 'ref':
+      if (patternOnly) return;
+      node.terms.forEach((part) => collectNames(part, names));
+      return;
+    case 'array':
+    case 'set':
+      node.items.forEach((item) => collectNames(item, names, patternOnly));
+      return;
+    case 'object':
+      node.entries.forEach(([key, value]) => {
+        if (!patternOnly) collectNames(key, names);
+        collectNames(value, names, patternOnly);
+      });
+      return;
+    case 'call':
+      if (patternOnly) return;
+      node.args.forEach((arg) => collectNames(arg, names));
+      return;
+    case 'arraycomprehension':
+    case 'setcomprehension':
+    case 'objectcomprehension':
+    case 'templatestring':
+    case 'query':
+      if (patternOnly) return;
+      if (node.type === 'templatestring') node.parts.forEach((part) => collectNames(part, names));
+      return; // Names inside closures belong to the closure unless also used outside.
+    case 'expr':
+      collectNames(node.terms, names);
+      node.with.forEach((modifier) => collectNames(modifier.value, names));
+      return;
+    case 'some':
+      node.symbols.forEach((symbol) => collectNames(symbol, names));
+      return;
+    case 'every':
+      collectNames(node.domain, names);
+      return;
+    case 'logical':
+      return;
+    case 'with':
+      collectNames(node.value, names);
+      return;
+    default:
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safety: which variables an expression needs bound and which it binds, and reordering.
+
+interface VarUse {
+  inputs: Set<string>;
+  outputs: Set<string>;
+}
+
+function termVars(term: Term, use: VarUse, pattern: boolean): void {
+  switch (term.kind) {
+    case 'value':
+    case 'root':
+      return;
+    case 'var':
+      (pattern ? use.outputs : use.inputs).add(term.name);
+      return;
+    case 'ref':
+      if (term.head.kind === 'var') use.inputs.add(term.head.name);
+      else termVars(term.head, use, false);
+      for (const part of term.path) termVars(part, use, true);
+      return;
+    case 'array':
+      term.items.forEach((item) => termVars(item, use, pattern));
+      return;
+    case 'set':
+      term.items.forEach((item) => termVars(item, use, false));
+      return;
+    case 'object':
+      term.entries.forEach(([key, value]) => {
+        termVars(key, use, false);
+        termVars(value, use, pattern);
+      });
+      return;
+    case 'arraycomp':
+    case 'setcomp':
+    case 'objectcomp':
+      capturesOf(term).forEach((name) => use.inputs.add(name));
+      return;
+    case 'call':
+      term.args.forEach((arg) => termVars(arg, use, false));
+      return;
+    case 'template':
+      for (const part of term.parts) {
+        if (Array.isArray(part)) part.forEach((expr) => exprVars(expr, use, () => false));
+        else termVars(part, use, false);
+      }
+      return;
+  }
+}
+
+/** Whether a call's last argument is its output (`count(xs, n)`). */
+export function hasOutputArgument(target: CallTarget, argCount: number, functionArity: Map<string, number>): boolean {
+  if (target.kind === 'builtin') return !target.builtin.variadic && argCount === target.builtin.params.length + 1;
+  if (target.kind === 'function') {
+    const arity = functionArity.get(target.path.join('.'));
+    return arity !== undefined && argCount === arity + 1;
+  }
+  return false;
+}
+
+let currentArity = new Map<string, number>();
+
+function exprVars(expr: Expr, use: VarUse, usedElsewhere: (name: string) => boolean): void {
+  const local: VarUse = { inputs: new Set(), outputs: new Set() };
+  const operation = expr.operation;
+  switch (operation.kind) {
+    case 'term': {
+      const term = operation.term;
+      if (term.kind === 'call' && hasOutputArgument(term.target, term.args.length, currentArity)) {
+        term.args.slice(0, -1).forEach((arg) => termVars(arg, local, false));
+        termVars(term.args[term.args.length - 1], local, true);
+      } else {
+        termVars(term, local, false);
+      }
+      break;
+    }
+    case 'unify':
+      termVars(operation.left, local, true);
+      termVars(operation.right, local, true);
+      break;
+    case 'some':
+      break;
+    case 'somein':
+      termVars(operation.domain, local, false);
+      if (operation.key) termVars(operation.key, local, true);
+      termVars(operation.value, local, true);
+      break;
+    case 'every':
+      termVars(operation.domain, local, false);
+      capturesOf(operation).forEach((name) => local.inputs.add(name));
+      break;
+    case 'query':
+    case 'logical':
+      capturesOf(operation).forEach((name) => local.inputs.add(name));
+      break;
+  }
+  for (const modifier of expr.with) termVars(modifier.value, local, false);
+  if (expr.negated) {
+    // A negated expression binds nothing: its outputs that are used elsewhere must be bound first;
+    // the others are local to it (`not p[_]`).
+    for (const name of local.outputs) if (usedElsewhere(name)) local.inputs.add(name);
+    local.outputs.clear();
+  }
+  local.inputs.forEach((name) => use.inputs.add(name));
+  local.outputs.forEach((name) => use.outputs.add(name));
+}
+
+/** Pattern variables of a term that are not bound (outside refs and calls). */
+function unboundPattern(term: Term, bound: Set<string>): boolean {
+  switch (term.kind) {
+    case 'var':
+      return !bound.has(term.name);
+    case 'array':
+      return term.items.some((item) => unboundPattern(item, bound));
+    case 'object':
+      return term.entries.some(([, value]) => unboundPattern(value, bound));
+    default:
+      return false;
+  }
+}
+
+function canUnify(left: Term, right: Term, bound: Set<string>): boolean {
+  if (!unboundPattern(left, bound) || !unboundPattern(right, bound)) return true;
+  if (left.kind === 'array' && right.kind === 'array' && left.items.length === right.items.length) {
+    // Pairs unify left to right, each binding what the next may need.
+    const scratch = new Set(bound);
+    return left.items.every((item, index) => {
+      const ok = canUnify(item, right.items[index], scratch);
+      if (ok) {
+        const use: VarUse = { inputs: new Set(), outputs: new Set() };
+        termVars(item, use, true);
+        termVars(right.items[index], use, true);
+        use.outputs.forEach((name) => scratch.add(name));
+      }
+      return ok;
+    });
+  }
+  if (left.kind === 'array' && right.kind === 'value' || left.kind === 'value') return true;
+  if (left.kind === 'object' && right.kind === 'object' && left.entries.length === right.entries.length) {
+    return left.entries.every(([, value], index) => canUnify(value, right.entries[index][1], bound));
+  }
+  return false;
+}
+
+interface SafetyContext {
+  errors: CompileError[];
+  file: string;
+}
+
+/**
+ * Orders a body so each expression runs after the expressions that bind its inputs, as OPA's compiler
+ * does (keeping the written order wherever possible), and checks the same for nested bodies.
+ * Returns the variables bound after the body.
+ */
+function reorder(body: Body, bound: Set<string>, context: SafetyContext, outerNames: Set<string>): { body: Body; bound: Set<string> } {
+  const counts = new Map<string, number>();
+  const uses = body.map((expr) => {
+    const use: VarUse = { inputs: new Set(), outputs: new Set() };
+    exprVars(expr, use, () => true);
+    for (const name of new Set([...use.inputs, ...use.outputs])) counts.set(name, (counts.get(name) ?? 0) + 1);
+    return use;
+  });
+  const pending = body.map((expr, index) => ({ expr, index }));
+  const ordered: Body = [];
+  const current = new Set(bound);
+  while (pending.length > 0) {
+    let picked = -1;
+    let pickedUse: VarUse | undefined;
+    for (let i = 0; i < pending.length; i++) {
+      const { expr, index } = pending[i];
+      const use: VarUse = { inputs: new Set(), outputs: new Set() };
+      exprVars(expr, use, (name) => (counts.get(name) ?? 0) > 1 || outerNames.has(name) || current.has(name));
+      void uses[index];
+      const ready = [...use.inputs].every((name) => current.has(name));
+      const operation = expr.operation;
+      if (ready && (operation.kind !== 'unify' || expr.negated || canUnify(operation.left, operation.right, current))) {
+        picked = i;
+        pickedUse = use;
+        break;
+      }
+    }
+    if (picked < 0) {
+      const { expr } = pending[0];
+      const use: VarUse = { inputs: new Set(), outputs: new Set() };
+      exprVars(expr, use, () => true);
+      const unsafe = [...use.inputs, ...use.outputs].filter((name) => !current.has(name) && !name.startsWith('_$'));
+      const reported = unsafe.length ? unsafe : [...use.inputs].filter((name) => !current.has(name));
+      for (const name of new Set(reported.length ? reported : ['_'])) {
+        context.errors.push({ code: 'rego_unsafe_var_error', message: `var ${displayName(name)} is unsafe`, file: context.file, range: expr.range });
+      }
+      for (const rest of pending) {
+        const restUse: VarUse = { inputs: new Set(), outputs: new Set() };
+        exprVars(rest.expr, restUse, () => true);
+        restUse.outputs.forEach((name) => current.add(name));
+        restUse.inputs.forEach((name) => current.add(name));
+        ordered.push(rest.expr);
+      }
+      break;
+    }
+    const [{ expr }] = pending.splice(picked, 1);
+    checkNested(expr, current, context, outerNames);
+    pickedUse!.outputs.forEach((name) => current.add(name));
+    ordered.push(expr);
+  }
+  return { body: ordered, bound: current };
+}
+
+function displayName(name: string): string {
+  const cut = name.indexOf('$');
+  return cut > 0 ? name.slice(0, cut) : name;
+}
+
+/** Reorders the bodies nested in an expression (comprehensions, `every`, negated queries). */
+function checkNested(expr: Expr, bound: Set<string>, context: SafetyContext, outerNames: Set<string>): void {
+  const visitTerm = (term: Term): void => {
+    switch (term.kind) {
+      case 'ref':
+        visitTerm(term.head);
+        term.path.forEach(visitTerm);
+        return;
+      case 'array':
+      case 'set':
+        term.items.forEach(visitTerm);
+        return;
+      case 'object':
+        term.entries.forEach(([key, value]) => {
+          visitTerm(key);
+          visitTerm(value);
+        });
+        return;
+      case 'call':
+        term.args.forEach(visitTerm);
+        return;
+      case 'template':
+        term.parts.forEach((part) => (Array.isArray(part) ? part.forEach((inner) => checkNested(inner, bound, context, outerNames)) : visitTerm(part)));
+        return;
+      case 'arraycomp':
+      case 'setcomp':
+      case 'objectcomp': {
+        const result = reorder(term.body, bound, context, outerNames);
+        term.body = result.body;
+        const heads = term.kind === 'objectcomp' ? [term.key, term.value] : [term.head];
+        for (const head of heads) {
+          heads.forEach(visitTerm);
+          checkHead(head, result.bound, context, term.range);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  const operation = expr.operation;
+  switch (operation.kind) {
+    case 'term':
+      visitTerm(operation.term);
+      break;
+    case 'unify':
+      visitTerm(operation.left);
+      visitTerm(operation.right);
+      break;
+    case 'somein':
+      visitTerm(operation.domain);
+      break;
+    case 'every': {
+      visitTerm(operation.domain);
+      const inner = new Set(bound);
+      const use: VarUse = { inputs: new Set(), outputs: new Set() };
+      if (operation.key) termVars(operation.key, use, true);
+      termVars(operation.value, use, true);
+      use.outputs.forEach((name) => inner.add(name));
+      operation.body = reorder(operation.body, inner, context, outerNames).body;
+      break;
+    }
+    case 'query':
+      operation.body = reorder(operation.body, bound, context, outerNames).body;
+      break;
+    case 'logical':
+      operation.left = reorder(operation.left, bound, context, outerNames).body;
+      operation.right = reorder(operation.right, bound, context, outerNames).body;
+      break;
+    default:
+      break;
+  }
+  expr.with.forEach((modifier) => visitTerm(modifier.value));
+}
+
+function checkHead(term: Term, bound: Set<string>, context: SafetyContext, range: Ast.Range): void {
+  const use: VarUse = { inputs: new Set(), outputs: new Set() };
+  termVars(term, use, false);
+  for (const name of new Set([...use.inputs, ...use.outputs])) {
+    if (!bound.has(name)) context.errors.push({ code: 'rego_unsafe_var_error', message: `var ${displayName(name)} is unsafe`, file: context.file, range: term.range ?? range });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiler
+
+class Compiler {
+  readonly errors: CompileError[] = [];
+  readonly root = new RuleNode(['data']);
+  readonly rules: Rule[] = [];
+  readonly functionArity = new Map<string, number>();
+  private readonly globalsByPackage = new Map<string, Set<string>>();
+
+  constructor(private readonly options: CompileOptions) {}
+
+  compile(modules: SourceModule[]): CompiledPolicy {
+    const contexts = modules.map((source) => this.prepare(source));
+    currentArity = this.functionArity;
+    modules.forEach((source, index) => {
+      const context = contexts[index];
+      if (!context) return;
+      for (const rule of source.module.rules) this.addRule(context, rule);
+      if (this.options.strict) {
+        for (const imported of source.module.imports) {
+          const name = importName(imported);
+          if (name && !context.usedImports.has(name) && imported.path.terms[0]?.type === 'var' && ROOTS.has((imported.path.terms[0] as Ast.VarTerm).name)) {
+            this.errors.push({ code: 'rego_compile_error', message: `import ${termText(imported.path)} unused`, file: source.file, range: imported.range });
+          }
+        }
+      }
+    });
+    this.checkConflicts(this.root);
+    this.checkRecursion();
+    return { root: this.root, rules: this.rules, errors: this.errors, functionArity: this.functionArity };
+  }
+
+  /** Collects the package, its imports and every rule's name and arity before any body is converted. */
+  private prepare(source: SourceModule): ModuleContext | undefined {
+    const module = source.module;
+    if (!module.package) return undefined;
+    const packagePath = module.package.path.slice(1).map((part) => (part.type === 'string' ? part.value : termText(part)));
+    const key = packagePath.join('.');
+    let globals = this.globalsByPackage.get(key);
+    if (!globals) {
+      globals = new Set();
+      this.globalsByPackage.set(key, globals);
+    }
+    for (const rule of module.rules) {
+      const first = rule.head.ref[0];
+      if (first?.type === 'var') globals.add(first.name);
+      if (rule.head.args) {
+        const path = ['data', ...packagePath, ...groundPrefix(rule.head.ref)];
+        this.functionArity.set(path.join('.'), rule.head.args.length);
+      }
+    }
+    const imports = new Map<string, Ast.Term[]>();
+    for (const imported of module.imports) {
+      const head = imported.path.terms[0];
+      if (head?.type !== 'var' || !ROOTS.has(head.name)) continue;
+      const name = importName(imported);
+      if (!name) continue;
+      if (imports.has(name)) this.errors.push({ code: 'rego_compile_error', message: `import must not shadow import ${name}`, file: source.file, range: imported.range });
+      imports.set(name, imported.path.terms);
+    }
+    return { file: source.file, packagePath, globals, imports, usedImports: new Set() };
+  }
+
+  private addRule(context: ModuleContext, astRule: Ast.Rule): void {
+    const rule = this.convertRule(context, astRule, undefined);
+    if (!rule) return;
+    this.rules.push(rule);
+    let node = this.root;
+    for (const part of rule.path.slice(1)) {
+      node.hasRules = true;
+      node = node.child(part);
+    }
+    node.hasRules = true;
+    node.rules.push(rule);
+  }
+
+  private convertRule(context: ModuleContext, astRule: Ast.Rule, parent: Rule | undefined): Rule | undefined {
+    const head = astRule.head;
+    if (head.ref.length === 0 || head.ref[0].type !== 'var') return undefined;
+    const errors = this.errors;
+    const converter = new Converter(context, this, errors);
+    const mentioned = new Set<string>();
+    for (const expr of astRule.body) collectNames(expr, mentioned);
+    const scope = new Scope(undefined, mentioned);
+    const args = head.args?.map((arg) => {
+      const names = new Set<string>();
+      collectNames(arg, names, true);
+      for (const name of names) if (!scope.declared.has(name)) converter.declare(scope, name, arg.range, true);
+      return converter.term(scope, arg);
+    });
+    const body = converter.body(scope, astRule.body, true);
+    const prefix = parent ? parent.path.slice(1 + context.packagePath.length) : groundPrefix(head.ref);
+    const suffixAst = parent ? [] : head.ref.slice(prefix.length);
+    const suffix = suffixAst.map((part) => converter.term(scope, part));
+    const key = head.key ? converter.term(scope, head.key) : undefined;
+    const value = head.value ? converter.term(scope, head.value) : valueTerm(true, head.range);
+    let kind: RuleKind;
+    if (parent) kind = parent.kind;
+    else if (head.args) kind = 'function';
+    else if (head.contains || (head.key && !head.value)) kind = 'multi';
+    else if (suffix.length > 0) kind = 'object';
+    else kind = 'complete';
+    if (kind === 'multi' && suffix.length > 0) {
+      // `a.b[x] contains y`-style refs are multi-value rules one level down; keep the prefix ground.
+    }
+    const rule: Rule = {
+      kind,
+      path: ['data', ...context.packagePath, ...prefix],
+      suffix: parent ? parent.suffix : suffix,
+      key,
+      value,
+      args,
+      body,
+      isDefault: astRule.default,
+      file: context.file,
+      range: astRule.range,
+      headRange: head.range,
+    };
+    // Safety: function arguments are bound on entry; the head must be bound by the body.
+    const bound = new Set<string>();
+    if (args) {
+      for (const arg of args) {
+        const use: VarUse = { inputs: new Set(), outputs: new Set() };
+        termVars(arg, use, true);
+        use.outputs.forEach((name) => bound.add(name));
+        use.inputs.forEach((name) => bound.add(name));
+      }
+    }
+    const safety: SafetyContext = { errors, file: context.file };
+    const headNames = new Set<string>();
+    for (const term of [...rule.suffix, ...(key ? [key] : []), value]) {
+      const use: VarUse = { inputs: new Set(), outputs: new Set() };
+      termVars(term, use, false);
+      use.inputs.forEach((name) => headNames.add(name));
+      use.outputs.forEach((name) => headNames.add(name));
+    }
+    const result = reorder(body, bound, safety, headNames);
+    rule.body = result.body;
+    for (const term of [...suffix, ...(key ? [key] : []), value]) {
+      checkNested({ operation: { kind: 'term', term }, negated: false, with: [], range: term.range, index: 0, text: '' }, result.bound, safety, new Set());
+      checkHead(term, result.bound, safety, head.range);
+    }
+    if (astRule.else) rule.else = this.convertRule(context, astRule.else, rule);
+    return rule;
+  }
+
+  /** OPA's rule-kind conflicts: one document cannot be defined by rules of different kinds. */
+  private checkConflicts(node: RuleNode): void {
+    const rules = node.rules;
+    if (rules.length > 0) {
+      const kinds = new Set(rules.map((rule) => (rule.kind === 'object' ? 'object' : rule.kind)));
+      const name = node.path.join('.');
+      if (kinds.size > 1) {
+        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
+      }
+      const defaults = rules.filter((rule) => rule.isDefault);
+      if (defaults.length > 1) {
+        for (const rule of defaults.slice(1)) this.errors.push({ code: 'rego_type_error', message: `multiple default rules ${name} found`, file: rule.file, range: rule.headRange });
+      }
+      const arities = new Set(rules.filter((rule) => rule.kind === 'function').map((rule) => rule.args?.length));
+      if (arities.size > 1) {
+        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
+      }
+      if (node.children.size > 0 && rules.some((rule) => rule.kind === 'complete' || rule.kind === 'multi' || rule.kind === 'function')) {
+        const rule = rules[0];
+        this.errors.push({ code: 'rego_type_error', message: `rule ${name} conflicts with rules below it`, file: rule.file, range: rule.headRange });
+      }
+    }
+    for (const child of node.children.values()) this.checkConflicts(child);
+  }
+
+  /** Finds rules that depend on themselves through other rules (OPA's rego_recursion_error). */
+  private checkRecursion(): void {
+    const dependencies = new Map<RuleNode, Set<RuleNode>>();
+    const nodeOf = new Map<Rule, RuleNode>();
+    const visitNode = (node: RuleNode): void => {
+      for (const rule of node.rules) nodeOf.set(rule, node);
+      node.children.forEach(visitNode);
+    };
+    visitNode(this.root);
+    for (const [rule, node] of nodeOf) {
+      let set = dependencies.get(node);
+      if (!set) dependencies.set(node, (set = new Set()));
+      for (let current: Rule | undefined = rule; current; current = current.else) {
+        for (const path of referencedPaths(current)) {
+          for (const target of this.nodesFor(path)) set.add(target);
+        }
+      }
+    }
+    const state = new Map<RuleNode, 'visiting' | 'done'>();
+    const stack: RuleNode[] = [];
+    const reported = new Set<RuleNode>();
+    const visit = (node: RuleNode): void => {
+      state.set(node, 'visiting');
+      stack.push(node);
+      for (const next of dependencies.get(node) ?? []) {
+        const status = state.get(next);
+        if (status === 'visiting') {
+          const cycle = stack.slice(stack.indexOf(next));
+          if (!reported.has(next)) {
+            reported.add(next);
+            const names = [...cycle, next].map((entry) => entry.path.join('.'));
+            const rule = next.rules[0];
+            this.errors.push({ code: 'rego_recursion_error', message: `rule ${next.path.join('.')} is recursive: ${names.join(' -> ')}`, file: rule.file, range: rule.headRange });
+          }
+        } else if (status === undefined) {
+          visit(next);
+        }
+      }
+      stack.pop();
+      state.set(node, 'done');
+    };
+    for (const node of dependencies.keys()) if (!state.has(node)) visit(node);
+  }
+
+  /** The rule nodes a data ref with this ground prefix may read. */
+  private nodesFor(path: string[]): RuleNode[] {
+    let node: RuleNode | undefined = this.root;
+    for (const part of path.slice(1)) {
+      if (node.rules.length > 0) return [node];
+      node = node.children.get(part);
+      if (!node) return [];
+    }
+    const result: RuleNode[] = [];
+    const collect = (current: RuleNode): void => {
+      if (current.rules.length > 0) result.push(current);
+      current.children.forEach(collect);
+    };
+    collect(node);
+    return result;
+  }
+}
+
+function importName(imported: Ast.Import): string | undefined {
+  if (imported.alias) return imported.alias.name;
+  const last = imported.path.terms[imported.path.terms.length - 1];
+  if (imported.path.terms.length === 1 && last.type === 'var') return last.name;
+  return last?.type === 'string' ? last.value : undefined;
+}
+
+/** The ground (string) parts of a rule head's ref: `a.b[x].c` gives [a, b]. */
+function groundPrefix(ref: Ast.Term[]): string[] {
+  const prefix: string[] = [];
+  for (const [index, part] of ref.entries()) {
+    if (index === 0 && part.type === 'var') prefix.push(part.name);
+    else if (index > 0 && part.type === 'string') prefix.push(part.value);
+    else break;
+  }
+  return prefix;
+}
+
+/** The ground prefixes of every data ref and function a rule reads. */
+function referencedPaths(rule: Rule): string[][] {
+  const paths: string[][] = [];
+  const visitTerm = (term: Term): void => {
+    switch (term.kind) {
+      case 'ref':
+        if (term.head.kind === 'root' && term.head.name === 'data') {
+          const path = ['data'];
+          for (const part of term.path) {
+            if (part.kind !== 'value' || typeof part.value !== 'string') break;
+            path.push(part.value);
+          }
+          paths.push(path);
+        } else visitTerm(term.head);
+        term.path.forEach(visitTerm);
+        return;
+      case 'array':
+      case 'set':
+        term.items.forEach(visitTerm);
+        return;
+      case 'object':
+        term.entries.forEach(([key, value]) => {
+          visitTerm(key);
+          visitTerm(value);
+        });
+        return;
+      case 'arraycomp':
+      case 'setcomp':
+        visitTerm(term.head);
+        term.body.forEach(visitExpr);
+        return;
+      case 'objectcomp':
+        visitTerm(term.key);
+        visitTerm(term.value);
+        term.body.forEach(visitExpr);
+        return;
+      case 'call':
+        if (term.target.kind === 'function') paths.push(term.target.path);
+        term.args.forEach(visitTerm);
+        return;
+      case 'template':
+        term.parts.forEach((part) => (Array.isArray(part) ? part.forEach(visitExpr) : visitTerm(part)));
+        return;
+      default:
+        return;
+    }
+  };
+  const visitExpr = (expr: Expr): void => {
+    const operation = expr.operation;
+    switch (operation.kind) {
+      case 'term':
+        visitTerm(operation.term);
+        break;
+      case 'unify':
+        visitTerm(operation.left);
+        visitTerm(operation.right);
+        break;
+      case 'somein':
+        visitTerm(operation.domain);
+        break;
+      case 'every':
+        visitTerm(operation.domain);
+        operation.body.forEach(visitExpr);
+        break;
+      case 'query':
+        operation.body.forEach(visitExpr);
+        break;
+      case 'logical':
+        operation.left.forEach(visitExpr);
+        operation.right.forEach(visitExpr);
+        break;
+      default:
+        break;
+    }
+    // `with` replaces what it targets, so a rule mocked in its own body is not recursion.
+    expr.with.forEach((modifier) => visitTerm(modifier.value));
+  };
+  rule.body.forEach(visitExpr);
+  [...rule.suffix, ...(rule.key ? [rule.key] : []), rule.value, ...(rule.args ?? [])].forEach(visitTerm);
+  return paths;
+}
+
+export function compile(modules: SourceModule[], options: CompileOptions = {}): CompiledPolicy {
+  return new Compiler(options).compile(modules);
+}
+
+/** Compiles a query (a body) against a compiled policy: refs to `data` and `input`, built-ins, locals. */
+export function compileQuery(policy: CompiledPolicy, body: Ast.Body, file: string, options: CompileOptions & { packagePath?: string[]; imports?: Ast.Import[] } = {}): CompiledQuery {
+  const errors: CompileError[] = [];
+  const compiler = new Compiler(options);
+  currentArity = policy.functionArity;
+  const imports = new Map<string, Ast.Term[]>();
+  for (const imported of options.imports ?? []) {
+    const name = importName(imported);
+    if (name) imports.set(name, imported.path.terms);
+  }
+  const context: ModuleContext = { file, packagePath: options.packagePath ?? [], globals: new Set(), imports, usedImports: new Set() };
+  if (options.packagePath) {
+    const node = policy.root.find(options.packagePath);
+    node?.children.forEach((_, name) => context.globals.add(name));
+  }
+  const converter = new Converter(context, compiler, errors);
+  const mentioned = new Set<string>();
+  for (const expr of body) collectNames(expr, mentioned);
+  const scope = new Scope(undefined, mentioned);
+  const converted = converter.body(scope, body, true);
+  const result = reorder(converted, new Set(), { errors, file }, new Set());
+  const variables = new Map<string, string>();
+  for (const [compiled, name] of converter.variables) if (!name.startsWith('_') && !compiled.startsWith('_')) variables.set(compiled, name);
+  return { body: result.body, errors, variables };
+}

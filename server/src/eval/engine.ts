@@ -1,0 +1,192 @@
+/**
+ * The engine API that the CLI, the language server and the playground share: modules, data, input
+ * and a query go in; result sets (expression values and bindings), printed lines and located errors
+ * come out. It knows nothing of VS Code or LSP. Compiled modules are cached and recompiled only when
+ * a module's text changes. Every evaluation runs under a time and step budget and can be cancelled.
+ */
+import { ModuleParser } from '../ast/parse.js';
+import type { Import, Module, ParseError, Range } from '../ast/nodes.js';
+import { compile, compileQuery, type CompiledPolicy } from '../analysis/compile.js';
+import type { Environment } from '../builtins/declaration.js';
+import { LineIndex } from '../syntax/line-index.js';
+import { ObjectValue, type Value } from '../value/value.js';
+import { EvalError, Evaluator, type PrintLine } from './evaluator.js';
+
+export interface SourceFile {
+  file: string;
+  text: string;
+}
+
+export interface LocatedError {
+  code: string;
+  message: string;
+  file?: string;
+  range?: Range;
+  /** 1-based row and column, when the error has a location. */
+  location?: { file: string; row: number; col: number };
+}
+
+export interface ExpressionResult {
+  value: Value;
+  text: string;
+  range: Range;
+}
+
+export interface QueryResult {
+  expressions: ExpressionResult[];
+  bindings: Map<string, Value>;
+}
+
+export interface EvaluateOptions {
+  input?: Value;
+  signal?: AbortSignal;
+  /** Time budget in milliseconds (default 10 s). */
+  timeoutMs?: number;
+  /** Step budget (default 50 million). */
+  maxSteps?: number;
+  /** Report built-in errors instead of treating the call as undefined (OPA's --strict-builtin-errors). */
+  strictBuiltinErrors?: boolean;
+  environment?: Environment;
+  /** Package and imports the query is read in (as in `opa eval --package`). */
+  packagePath?: string[];
+  imports?: Import[];
+}
+
+export interface EvaluateResult {
+  results: QueryResult[];
+  printed: PrintLine[];
+  errors: LocatedError[];
+  /** Built-in calls that failed and were treated as undefined (not strict). */
+  builtinErrors: LocatedError[];
+  durationMs: number;
+}
+
+export interface EngineOptions {
+  regoVersion?: 'v0' | 'v1';
+  strict?: boolean;
+}
+
+export const systemEnvironment: Environment = {
+  now: () => BigInt(Date.now()) * 1_000_000n,
+  random: () => Math.random(),
+};
+
+const QUERY_FILE = '<query>';
+
+export class Engine {
+  private sources = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
+  private compiled: CompiledPolicy | undefined;
+  private data: Value = new ObjectValue();
+
+  constructor(private readonly options: EngineOptions = {}) {}
+
+  /** Replaces the set of modules; unchanged texts are not parsed again. */
+  setModules(files: SourceFile[]): void {
+    const next = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
+    let changed = files.length !== this.sources.size;
+    for (const { file, text } of files) {
+      const existing = this.sources.get(file);
+      if (existing && existing.text === text) {
+        next.set(file, existing);
+        continue;
+      }
+      changed = true;
+      const { module, errors } = new ModuleParser().parse(text, { regoVersion: this.options.regoVersion ?? 'v1' });
+      next.set(file, { text, module, errors });
+    }
+    this.sources = next;
+    if (changed) this.compiled = undefined;
+  }
+
+  setData(data: Value): void {
+    this.data = data;
+  }
+
+  private policy(): CompiledPolicy {
+    this.compiled ??= compile(
+      [...this.sources].map(([file, source]) => ({ file, module: source.module })),
+      { strict: this.options.strict },
+    );
+    return this.compiled;
+  }
+
+  /** Parse and compile errors of the current modules. */
+  errors(): LocatedError[] {
+    const errors: LocatedError[] = [];
+    for (const [file, source] of this.sources) {
+      for (const error of source.errors) errors.push(this.locate({ code: error.code, message: error.message, file, range: error.range }));
+    }
+    if (errors.length > 0) return errors;
+    return this.policy().errors.map((error) => this.locate(error));
+  }
+
+  private locate(error: { code: string; message: string; file?: string; range?: Range }, queryText?: string, queryOffset = 0): LocatedError {
+    if (!error.file || !error.range) return { code: error.code, message: error.message, file: error.file };
+    const text = error.file === QUERY_FILE ? queryText ?? '' : this.sources.get(error.file)?.text ?? '';
+    const offset = error.file === QUERY_FILE ? error.range.start - queryOffset : error.range.start;
+    const position = new LineIndex(text).position(Math.max(0, offset));
+    const range = error.file === QUERY_FILE ? { start: error.range.start - queryOffset, end: error.range.end - queryOffset } : error.range;
+    return { code: error.code, message: error.message, file: error.file, range, location: { file: error.file, row: position.line, col: position.column } };
+  }
+
+  /** Evaluates a query (one or more expressions, as `opa eval` takes them). */
+  evaluate(query: string, options: EvaluateOptions = {}): EvaluateResult {
+    const started = performance.now();
+    const result: EvaluateResult = { results: [], printed: [], errors: [], builtinErrors: [], durationMs: 0 };
+    const finish = (): EvaluateResult => {
+      result.durationMs = performance.now() - started;
+      return result;
+    };
+    const moduleErrors = this.errors();
+    if (moduleErrors.length > 0) {
+      result.errors = moduleErrors;
+      return finish();
+    }
+    const prefix = 'package __query__\n__query__ if {\n';
+    const wrapped = `${prefix}${query}\n}\n`;
+    const parsed = new ModuleParser().parse(wrapped, { regoVersion: 'v1' });
+    const rule = parsed.module.rules[0];
+    if (parsed.errors.length > 0 || !rule || parsed.module.rules.length !== 1) {
+      const errors = parsed.errors.length > 0 ? parsed.errors : [{ code: 'rego_parse_error', message: 'query is not a valid body', range: { start: prefix.length, end: prefix.length } }];
+      result.errors = errors.map((error) => this.locate({ code: error.code, message: error.message, file: QUERY_FILE, range: error.range }, query, prefix.length));
+      return finish();
+    }
+    const policy = this.policy();
+    const compiled = compileQuery(policy, rule.body, QUERY_FILE, { strict: this.options.strict, packagePath: options.packagePath, imports: options.imports });
+    if (compiled.errors.length > 0) {
+      result.errors = compiled.errors.map((error) => this.locate(error, query, prefix.length));
+      return finish();
+    }
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const evaluator = new Evaluator(policy, this.data, options.input, {
+      environment: options.environment ?? systemEnvironment,
+      strictBuiltinErrors: options.strictBuiltinErrors,
+      deadline: Date.now() + timeoutMs,
+      maxSteps: options.maxSteps ?? 50_000_000,
+      signal: options.signal,
+      print: (line) => result.printed.push(line.file === QUERY_FILE ? { ...line, range: { start: line.range.start - prefix.length, end: line.range.end - prefix.length } } : line),
+    });
+    const ordered = [...compiled.body].sort((a, b) => a.index - b.index);
+    try {
+      evaluator.query(compiled.body, QUERY_FILE, (frame, values) => {
+        const bindings = new Map<string, Value>();
+        for (const [name, written] of compiled.variables) {
+          const value = frame.get(name);
+          if (value !== undefined) bindings.set(written, value);
+        }
+        result.results.push({
+          expressions: ordered.map((expr) => ({ value: values[expr.index], text: query.slice(expr.range.start - prefix.length, expr.range.end - prefix.length), range: { start: expr.range.start - prefix.length, end: expr.range.end - prefix.length } })),
+          bindings,
+        });
+      });
+    } catch (error) {
+      if (error instanceof EvalError) {
+        result.errors.push(this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }, query, prefix.length));
+      } else {
+        result.errors.push({ code: 'eval_internal_error', message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    result.builtinErrors = evaluator.builtinErrors.map((error) => this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }, query, prefix.length));
+    return finish();
+  }
+}
