@@ -5,16 +5,24 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from './ast/parse';
-import type { ParseError } from './ast/nodes';
+import { ModuleParser, parse } from './ast/parse';
+import type { Module, ParseError } from './ast/nodes';
 import type { RegoVersion } from './syntax/prepare';
 import { LineIndex } from './syntax/line-index';
+import { Engine, type EvaluateResult, type LocatedError, type SourceFile } from './eval/engine';
+import { DocumentError, mergeAt, readDocument } from './eval/documents';
+import { compile } from './analysis/compile';
+import { ObjectValue, toJSON, type Value } from './value/value';
 
 const USAGE = `Usage: rego-lens <command> [flags] [arguments]
 
 Commands:
-  check [--v0-compatible] [--format pretty|json] PATH...   report syntax errors in .rego files (folders are searched recursively)
+  check [--v0-compatible] [--strict] [--format pretty|json] PATH...
+                                                           report syntax and compile errors in .rego files (folders are searched recursively)
   parse [--v0-compatible] FILE                             print the syntax tree of a .rego file as JSON
+  eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
+       [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] QUERY
+                                                           evaluate a query, as \`opa eval\` does
   help                                                     print this message
 `;
 
@@ -24,10 +32,11 @@ interface Flags {
   positional: string[];
   version: RegoVersion;
   format: 'pretty' | 'json';
+  strict: boolean;
 }
 
 function readFlags(args: string[], allowed: Set<string>): Flags {
-  const flags: Flags = { positional: [], version: 'v1', format: 'pretty' };
+  const flags: Flags = { positional: [], version: 'v1', format: 'pretty', strict: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith('-') || arg === '-') {
@@ -38,6 +47,8 @@ function readFlags(args: string[], allowed: Set<string>): Flags {
     if (!allowed.has(name)) throw new UsageError(`unknown flag: ${name}`);
     if (name === '--v0-compatible') {
       flags.version = 'v0';
+    } else if (name === '--strict' || name === '-S') {
+      flags.strict = true;
     } else if (name === '--format' || name === '-f') {
       const value = inline ?? args[++i];
       if (value !== 'pretty' && value !== 'json') throw new UsageError(`invalid --format value: ${value ?? '(missing)'} (expected pretty or json)`);
@@ -91,10 +102,11 @@ function problemLine(file: string, line: number, column: number, error: ParseErr
 }
 
 function check(args: string[]): number {
-  const flags = readFlags(args, new Set(['--v0-compatible', '--format', '-f']));
+  const flags = readFlags(args, new Set(['--v0-compatible', '--format', '-f', '--strict', '-S']));
   if (flags.positional.length === 0) throw new UsageError('check needs at least one PATH');
   const problems: string[] = [];
   const located: Located[] = [];
+  const parsed: { file: string; module: Module; lines: LineIndex }[] = [];
   for (const file of regoFiles(flags.positional, problems)) {
     let text: string;
     try {
@@ -104,9 +116,19 @@ function check(args: string[]): number {
       continue;
     }
     const lines = new LineIndex(text);
-    for (const error of parse(text, { regoVersion: flags.version }).errors) {
+    const result = new ModuleParser().parse(text, { regoVersion: flags.version });
+    for (const error of result.errors) {
       const { line, column } = lines.position(error.range.start);
       located.push({ file, error, line, column });
+    }
+    parsed.push({ file, module: result.module, lines });
+  }
+  // As `opa check` does, compile errors are reported once every file parses.
+  if (located.length === 0) {
+    const linesOf = new Map(parsed.map((entry) => [entry.file, entry.lines]));
+    for (const error of compile(parsed, { strict: flags.strict }).errors) {
+      const { line, column } = linesOf.get(error.file)?.position(error.range.start) ?? { line: 1, column: 1 };
+      located.push({ file: error.file, error: { code: error.code as ParseError['code'], message: error.message, range: error.range }, line, column });
     }
   }
   if (flags.format === 'json') {
@@ -147,6 +169,222 @@ function parseCommand(args: string[]): number {
   return result.errors.length > 0 ? 1 : 0;
 }
 
+interface Loaded {
+  modules: SourceFile[];
+  data: ObjectValue;
+  errors: LocatedError[];
+}
+
+const DATA_FILE = /\.(json|ya?ml)$/i;
+
+/**
+ * Loads `-d` paths and `-b` bundles as `opa eval` does: .rego files become modules; a data file's
+ * content is placed at its folder's path relative to the loaded root (a file named directly is placed
+ * at the root). Bundles also read `.manifest` to check that data stays inside the declared roots.
+ */
+function load(dataPaths: string[], bundles: string[], version: RegoVersion): Loaded {
+  const loaded: Loaded = { modules: [], data: new ObjectValue(), errors: [] };
+  const problems: string[] = [];
+  const addData = (file: string, placement: string[]): void => {
+    try {
+      const text = readFileSync(file, 'utf8');
+      loaded.data = mergeAt(loaded.data, placement, readDocument(file, text), file);
+    } catch (error) {
+      if (error instanceof DocumentError) {
+        loaded.errors.push({ code: 'rego_load_error', message: error.message, file, location: error.line ? { file, row: error.line, col: error.column ?? 1 } : undefined });
+      } else {
+        loaded.errors.push({ code: 'rego_load_error', message: `${file}: cannot read file` });
+      }
+    }
+  };
+  const addRoot = (root: string, bundle: boolean): void => {
+    let stats;
+    try {
+      stats = statSync(root);
+    } catch {
+      problems.push(`${root}: no such file or directory`);
+      return;
+    }
+    if (!stats.isDirectory()) {
+      if (root.endsWith('.rego')) loaded.modules.push({ file: root, text: readFileSync(root, 'utf8') });
+      else if (DATA_FILE.test(root)) addData(root, []);
+      return;
+    }
+    let roots: string[] | undefined;
+    if (bundle) {
+      try {
+        const manifest = readDocument('.manifest.json', readFileSync(join(root, '.manifest'), 'utf8'));
+        const declared = manifest instanceof ObjectValue ? manifest.get('roots') : undefined;
+        if (Array.isArray(declared)) roots = declared.filter((entry): entry is string => typeof entry === 'string');
+      } catch {
+        // No manifest: the bundle owns every path.
+      }
+    }
+    const visit = (folder: string, path: string[]): void => {
+      for (const entry of readdirSync(folder).sort()) {
+        if (entry.startsWith('.') || entry === 'node_modules') continue;
+        const full = join(folder, entry);
+        if (statSync(full).isDirectory()) visit(full, [...path, entry]);
+        else if (entry.endsWith('.rego')) loaded.modules.push({ file: full, text: readFileSync(full, 'utf8') });
+        else if (bundle ? /^data\.(json|ya?ml)$/i.test(entry) : DATA_FILE.test(entry)) {
+          if (roots && !roots.some((rootPath) => rootPath === '' || path.join('/').startsWith(rootPath) || rootPath.startsWith(path.join('/')))) {
+            loaded.errors.push({ code: 'rego_load_error', message: `${full}: data path ${path.join('/')} is outside the bundle roots ${JSON.stringify(roots)}` });
+            continue;
+          }
+          addData(full, path);
+        }
+      }
+    };
+    visit(root, []);
+  };
+  dataPaths.forEach((path) => addRoot(path, false));
+  bundles.forEach((path) => addRoot(path, true));
+  for (const problem of problems) loaded.errors.push({ code: 'rego_load_error', message: problem });
+  void version;
+  return loaded;
+}
+
+function errorsJSON(errors: LocatedError[]): string {
+  const shaped = errors.map((error) => ({ code: error.code, message: error.message, ...(error.location ? { location: error.location } : {}) }));
+  return JSON.stringify({ errors: shaped }, null, 2);
+}
+
+function errorsPretty(errors: LocatedError[]): string {
+  const lines = errors.map((error) => `${error.location ? `${error.location.file}:${error.location.row}: ` : ''}${error.code}: ${error.message}`);
+  return `${errors.length} error${errors.length === 1 ? '' : 's'} occurred:\n${lines.join('\n')}`;
+}
+
+function resultJSON(result: EvaluateResult, query: string): string {
+  if (result.results.length === 0) return '{}';
+  const lines = new LineIndex(query);
+  const results = result.results.map((entry) => {
+    const expressions = entry.expressions.map((expression) => {
+      const { line, column } = lines.position(expression.range.start);
+      return `{"value":${toJSON(expression.value)},"text":${JSON.stringify(expression.text)},"location":{"row":${line},"col":${column}}}`;
+    });
+    const bindings = [...entry.bindings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${JSON.stringify(name)}:${toJSON(value)}`);
+    return `{"expressions":[${expressions.join(',')}]${bindings.length ? `,"bindings":{${bindings.join(',')}}` : ''}}`;
+  });
+  return JSON.stringify(JSON.parse(`{"result":[${results.join(',')}]}`, (_key, value) => value), null, 2);
+}
+
+function evalCommand(args: string[]): number {
+  const dataPaths: string[] = [];
+  const bundles: string[] = [];
+  const positional: string[] = [];
+  let inputFile: string | undefined;
+  let format = 'json';
+  let version: RegoVersion = 'v1';
+  let strict = false;
+  let strictBuiltinErrors = false;
+  let fail = false;
+  let failDefined = false;
+  let timeoutMs = 30_000;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? args[++i];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '-d':
+      case '--data':
+        dataPaths.push(value());
+        break;
+      case '-b':
+      case '--bundle':
+        bundles.push(value());
+        break;
+      case '-i':
+      case '--input':
+        inputFile = value();
+        break;
+      case '-f':
+      case '--format':
+        format = value();
+        if (!['json', 'pretty', 'values', 'bindings', 'raw'].includes(format)) throw new UsageError(`invalid --format value: ${format} (expected json, pretty, values, bindings or raw)`);
+        break;
+      case '--v0-compatible':
+        version = 'v0';
+        break;
+      case '--strict':
+      case '-S':
+        strict = true;
+        break;
+      case '--strict-builtin-errors':
+        strictBuiltinErrors = true;
+        break;
+      case '--fail':
+        fail = true;
+        break;
+      case '--fail-defined':
+        failDefined = true;
+        break;
+      case '--timeout':
+        timeoutMs = Number(value());
+        if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout needs a positive number of milliseconds');
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${name}`);
+        positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) throw new UsageError('eval needs exactly one QUERY');
+  const query = positional[0];
+  const loaded = load(dataPaths, bundles, version);
+  let input: Value | undefined;
+  if (inputFile) {
+    try {
+      input = readDocument(inputFile, readFileSync(inputFile, 'utf8'));
+    } catch (error) {
+      loaded.errors.push({ code: 'rego_load_error', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const report = (errors: LocatedError[]): number => {
+    process.stdout.write(`${format === 'json' ? errorsJSON(errors) : errorsPretty(errors)}\n`);
+    return 1;
+  };
+  if (loaded.errors.length > 0) return report(loaded.errors);
+  const engine = new Engine({ regoVersion: version, strict });
+  engine.setModules(loaded.modules);
+  engine.setData(loaded.data);
+  const result = engine.evaluate(query, { input, strictBuiltinErrors, timeoutMs });
+  for (const line of result.printed) process.stderr.write(`${line.text}\n`);
+  if (result.errors.length > 0) return report(result.errors);
+  switch (format) {
+    case 'json':
+      process.stdout.write(`${resultJSON(result, query)}\n`);
+      break;
+    case 'values':
+      process.stdout.write(`${toJSON(result.results.map((entry) => (entry.expressions.length === 1 ? entry.expressions[0].value : entry.expressions.map((expression) => expression.value))), 2)}\n`);
+      break;
+    case 'bindings':
+      process.stdout.write(`${toJSON(result.results.map((entry) => ObjectValue.from(entry.bindings)), 2)}\n`);
+      break;
+    case 'raw':
+      for (const entry of result.results) for (const expression of entry.expressions) process.stdout.write(`${typeof expression.value === 'string' ? expression.value : toJSON(expression.value)}\n`);
+      break;
+    default: {
+      if (result.results.length === 0) process.stdout.write('undefined\n');
+      else if (result.results.length === 1 && result.results[0].bindings.size === 0 && result.results[0].expressions.length === 1) {
+        process.stdout.write(`${toJSON(result.results[0].expressions[0].value, 2)}\n`);
+      } else {
+        for (const entry of result.results) {
+          const parts = [...entry.bindings].map(([name, value]) => `${name} = ${toJSON(value)}`);
+          if (parts.length === 0) parts.push(...entry.expressions.map((expression) => toJSON(expression.value)));
+          process.stdout.write(`${parts.join(', ')}\n`);
+        }
+      }
+    }
+  }
+  const defined = result.results.length > 0;
+  if (fail && !defined) return 1;
+  if (failDefined && defined) return 1;
+  return 0;
+}
+
 export function main(argv: string[]): number {
   const [command, ...args] = argv;
   try {
@@ -155,6 +393,8 @@ export function main(argv: string[]): number {
         return check(args);
       case 'parse':
         return parseCommand(args);
+      case 'eval':
+        return evalCommand(args);
       case undefined:
       case 'help':
       case '--help':

@@ -4,56 +4,63 @@
  * capabilities export all read this list and nothing else keeps its own copy.
  */
 import type { Builtin } from './declaration.js';
-import { builtins as aggregates } from './aggregates.js';
-import { builtins as arrays } from './arrays.js';
-import { builtins as bits } from './bits.js';
-import { builtins as comparison } from './comparison.js';
-import { builtins as crypto } from './crypto.js';
-import { builtins as encoding } from './encoding.js';
-import { builtins as glob } from './glob.js';
-import { builtins as graph } from './graph.js';
-import { builtins as graphql } from './graphql.js';
-import { builtins as jsonSchema } from './json-schema.js';
-import { builtins as jwt } from './jwt.js';
-import { builtins as net } from './net.js';
-import { builtins as numbers } from './numbers.js';
-import { builtins as objects } from './objects.js';
-import { builtins as providersAws } from './providers-aws.js';
-import { builtins as regex } from './regex.js';
-import { builtins as semver } from './semver.js';
-import { builtins as sets } from './sets.js';
-import { builtins as sprintf } from './sprintf.js';
-import { builtins as strings } from './strings.js';
-import { builtins as time } from './time.js';
-import { builtins as typeChecks } from './type-checks.js';
-import { builtins as units } from './units.js';
-import { builtins as uuid } from './uuid.js';
+import * as aggregates from './aggregates.js';
+import * as arrays from './arrays.js';
+import * as bits from './bits.js';
+import * as comparison from './comparison.js';
+import * as crypto from './crypto.js';
+import * as encoding from './encoding.js';
+import * as glob from './glob.js';
+import * as graph from './graph.js';
+import * as graphql from './graphql.js';
+import * as jsonSchema from './json-schema.js';
+import * as jwt from './jwt.js';
+import * as language from './language.js';
+import * as net from './net.js';
+import * as numbers from './numbers.js';
+import * as objects from './objects.js';
+import * as providersAws from './providers-aws.js';
+import * as regex from './regex.js';
+import * as semver from './semver.js';
+import * as sets from './sets.js';
+import * as sprintf from './sprintf.js';
+import * as strings from './strings.js';
+import * as time from './time.js';
+import * as typeChecks from './type-checks.js';
+import * as units from './units.js';
+import * as uuid from './uuid.js';
+
+/** A family module's list (a module without one contributes nothing). */
+function familyOf(family: { builtins?: Builtin[] }): Builtin[] {
+  return family.builtins ?? [];
+}
 
 export const BUILTINS: readonly Builtin[] = [
-  ...aggregates,
-  ...arrays,
-  ...bits,
-  ...comparison,
-  ...crypto,
-  ...encoding,
-  ...glob,
-  ...graph,
-  ...graphql,
-  ...jsonSchema,
-  ...jwt,
-  ...net,
-  ...numbers,
-  ...objects,
-  ...providersAws,
-  ...regex,
-  ...semver,
-  ...sets,
-  ...sprintf,
-  ...strings,
-  ...time,
-  ...typeChecks,
-  ...units,
-  ...uuid,
+  ...familyOf(aggregates),
+  ...familyOf(arrays),
+  ...familyOf(bits),
+  ...familyOf(comparison),
+  ...familyOf(crypto),
+  ...familyOf(encoding),
+  ...familyOf(glob),
+  ...familyOf(graph),
+  ...familyOf(graphql),
+  ...familyOf(jsonSchema),
+  ...familyOf(jwt),
+  ...familyOf(language),
+  ...familyOf(net),
+  ...familyOf(numbers),
+  ...familyOf(objects),
+  ...familyOf(providersAws),
+  ...familyOf(regex),
+  ...familyOf(semver),
+  ...familyOf(sets),
+  ...familyOf(sprintf),
+  ...familyOf(strings),
+  ...familyOf(time),
+  ...familyOf(typeChecks),
+  ...familyOf(units),
+  ...familyOf(uuid),
 ];
 let byName: Map<string, Builtin> | undefined;
 

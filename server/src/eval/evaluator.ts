@@ -648,13 +648,6 @@ export class Evaluator {
         case 'print':
         case 'internal.print':
           return this.evalPrint(args, frame, term.range, next);
-        case 'internal.member_2':
-          return this.evalTerms(args, 0, [], frame, ([needle, collection]) => next(contains(collection, needle)));
-        case 'internal.member_3':
-          return this.evalTerms(args, 0, [], frame, ([key, needle, collection]) => {
-            const found = lookup(collection, key);
-            return next(found !== undefined && !(collection instanceof SetValue) && equal(found, needle));
-          });
         default:
           break;
       }
@@ -847,13 +840,6 @@ function lookup(collection: Value, key: Value): Value | undefined {
   if (collection instanceof ObjectValue) return collection.get(key);
   if (collection instanceof SetValue) return collection.has(key) ? key : undefined;
   return undefined;
-}
-
-function contains(collection: Value, needle: Value): boolean {
-  if (Array.isArray(collection)) return collection.some((item) => equal(item, needle));
-  if (collection instanceof SetValue) return collection.has(needle);
-  if (collection instanceof ObjectValue) return collection.values().some((item) => equal(item, needle));
-  return false;
 }
 
 /** A copy of `target` with `value` placed at `path`, creating objects along the way. */

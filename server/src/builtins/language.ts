@@ -1,0 +1,107 @@
+/**
+ * Built-ins that belong to the language itself: the operators the parser turns expressions into
+ * (`=`, `:=`, `in`), `print` and the internal forms the compiler emits. Their evaluation is partly
+ * done by the evaluator (unification binds variables, `print` sees undefined arguments), but they are
+ * declared here like every other built-in so hover, completion and the capabilities export see them.
+ */
+import { ObjectValue, SetValue, equal, valueText, type Value } from '../value/value.js';
+import { BuiltinError, T, type Builtin } from './declaration.js';
+
+function member(collection: Value, needle: Value): boolean {
+  if (Array.isArray(collection)) return collection.some((item) => equal(item, needle));
+  if (collection instanceof SetValue) return collection.has(needle);
+  if (collection instanceof ObjectValue) return collection.values().some((item) => equal(item, needle));
+  return false;
+}
+
+function evaluatorOnly(name: string): never {
+  throw new BuiltinError(`${name} is evaluated by the engine and cannot be called directly`);
+}
+
+export const builtins: Builtin[] = [
+  {
+    name: 'eq',
+    infix: '=',
+    params: [
+      { name: 'x', type: T.any, description: 'one side of the unification' },
+      { name: 'y', type: T.any, description: 'the other side' },
+    ],
+    result: { name: 'result', type: T.boolean, description: 'true when both sides can be made equal' },
+    description: 'Unifies two terms: binds unbound variables on either side so that both sides are equal, or fails.',
+    categories: ['comparison'],
+    impl: (args) => equal(args[0], args[1]),
+  },
+  {
+    name: 'assign',
+    infix: ':=',
+    params: [
+      { name: 'x', type: T.any, description: 'the new local variable (or a pattern of them)' },
+      { name: 'y', type: T.any, description: 'the value to give it' },
+    ],
+    result: { name: 'result', type: T.boolean, description: 'true once assigned' },
+    description: 'Declares local variables and assigns them a value; a variable can be assigned only once in a scope.',
+    categories: ['assignment'],
+    impl: (args) => equal(args[0], args[1]),
+  },
+  {
+    name: 'internal.member_2',
+    infix: 'in',
+    params: [
+      { name: 'x', type: T.any, description: 'the value looked for' },
+      { name: 'y', type: T.any, description: 'an array, set or object whose values are searched' },
+    ],
+    result: { name: 'result', type: T.boolean, description: 'whether x is among the values of y' },
+    description: '`x in xs`: whether a value is an element of an array or set, or a value of an object.',
+    categories: [],
+    impl: (args) => member(args[1], args[0]),
+  },
+  {
+    name: 'internal.member_3',
+    infix: 'in',
+    params: [
+      { name: 'x', type: T.any, description: 'the key or index looked for' },
+      { name: 'y', type: T.any, description: 'the value expected under that key' },
+      { name: 'z', type: T.any, description: 'an array or object' },
+    ],
+    result: { name: 'result', type: T.boolean, description: 'whether z has value y at key x' },
+    description: '`k, v in xs`: whether a collection holds a value under a key (an index for arrays).',
+    categories: [],
+    impl: (args) => {
+      const [key, value, collection] = args;
+      if (collection instanceof ObjectValue) {
+        const found = collection.get(key);
+        return found !== undefined && equal(found, value);
+      }
+      if (Array.isArray(collection) && typeof key === 'number' && Number.isInteger(key)) {
+        return key >= 0 && key < collection.length && equal(collection[key], value);
+      }
+      return false;
+    },
+  },
+  {
+    name: 'print',
+    params: [],
+    variadic: { name: 'values', type: T.any, description: 'values to print; undefined ones print as <undefined>' },
+    description: 'Prints its arguments separated by spaces, for debugging. It never fails, even when an argument is undefined.',
+    categories: [],
+    impl: () => evaluatorOnly('print'),
+  },
+  {
+    name: 'internal.print',
+    params: [{ name: 'values', type: T.array(T.set(T.any)), description: 'the sets of values of each argument' }],
+    description: 'The form `print` is compiled to: every argument as the set of its values.',
+    categories: [],
+    impl: () => evaluatorOnly('internal.print'),
+  },
+  {
+    name: 'trace',
+    params: [{ name: 'note', type: T.string, description: 'the text to add to the trace' }],
+    result: { name: 'result', type: T.boolean, description: 'always true' },
+    description: 'Adds a note to the evaluation trace, shown by explanations; it always succeeds.',
+    categories: ['tracing'],
+    impl: (args) => {
+      if (typeof args[0] !== 'string') throw new BuiltinError(`operand 1 must be string but got ${valueText(args[0])}`, 'eval_type_error');
+      return true;
+    },
+  },
+];
