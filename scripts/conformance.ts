@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 const quiet = args.includes('--quiet');
 const jsonIndex = args.indexOf('--json');
 const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
-const paths = args.filter((arg, index) => !arg.startsWith('--') && index !== jsonIndex + 1);
+const paths = args.filter((arg, index) => !arg.startsWith('--') && (jsonIndex < 0 || index !== jsonIndex + 1));
 if (paths.length === 0) {
   console.error('usage: npm run conformance -- [--quiet] [--json FILE] DIR...');
   process.exit(2);

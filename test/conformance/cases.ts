@@ -77,9 +77,9 @@ export function runCase(testCase: Case): Outcome {
     engine.setData(fromJS(testCase.data ?? {}));
     let input: Value | undefined = testCase.input === undefined ? undefined : fromJS(testCase.input);
     if (testCase.input_term !== undefined) {
-      const term = new Engine().evaluate(`__input__ := ${testCase.input_term}`);
+      const term = new Engine().evaluate(`input_term_value := ${testCase.input_term}`);
       if (term.errors.length > 0) return { case: testCase, passed: false, detail: `input_term: ${term.errors[0].message}` };
-      input = term.results[0]?.bindings.get('__input__');
+      input = term.results[0]?.bindings.get("input_term_value");
     }
     const result = engine.evaluate(testCase.query, { input, strictBuiltinErrors: testCase.strict_error, timeoutMs: 5_000 });
     if (testCase.want_error_code || testCase.want_error) {

@@ -65,8 +65,12 @@ class Scope {
   /** Outer variables this closure reads. */
   readonly captures = new Set<string>();
 
-  constructor(readonly parent: Scope | undefined, mentioned: Set<string>) {
+  /** Names this scope's body declares with `:=` or `some`: a closure written before cannot see them. */
+  readonly declarable = new Set<string>();
+
+  constructor(readonly parent: Scope | undefined, mentioned: Set<string>, body: Ast.Body = []) {
     this.mentioned = mentioned;
+    for (const expr of body) collectDeclared(expr, this.declarable);
   }
 }
 
@@ -114,7 +118,7 @@ class Converter {
         for (const closure of crossed) closure.captures.add(declared);
         return { kind: 'var', name: declared, range };
       }
-      if (current !== scope && current.mentioned.has(name) && !this.isGlobal(name)) {
+      if (current !== scope && current.mentioned.has(name) && !current.declarable.has(name) && !this.isGlobal(name)) {
         for (const closure of crossed) closure.captures.add(name);
         return { kind: 'var', name, range };
       }
@@ -240,7 +244,7 @@ class Converter {
     const mentioned = new Set<string>();
     for (const expr of body) collectNames(expr, mentioned);
     for (const term of extra) collectNames(term, mentioned);
-    return new Scope(scope, mentioned);
+    return new Scope(scope, mentioned, body);
   }
 
   body(scope: Scope, body: Ast.Body, topLevel: boolean): Body {
@@ -443,6 +447,19 @@ function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast
   }
 }
 
+/** Names an expression declares with `:=` or `some`. */
+function collectDeclared(expr: Ast.Expr, names: Set<string>): void {
+  const terms = expr.terms;
+  if (terms.type === 'some') {
+    for (const symbol of terms.symbols) {
+      if (symbol.type === 'var') names.add(symbol.name);
+      else if (symbol.type === 'call') symbol.args.slice(0, -1).forEach((arg) => collectNames(arg, names, true));
+    }
+  } else if (terms.type === 'call' && terms.infix === ':=' && terms.args[0]) {
+    collectNames(terms.args[0], names, true);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Safety: which variables an expression needs bound and which it binds, and reordering.
 
@@ -517,6 +534,9 @@ function exprVars(expr: Expr, use: VarUse, usedElsewhere: (name: string) => bool
       } else {
         termVars(term, local, false);
       }
+      // Refs in the arguments run first and bind their variables (`foo == xs[foo]`), as OPA's
+      // rewriting of nested refs into earlier expressions does.
+      for (const name of local.outputs) local.inputs.delete(name);
       break;
     }
     case 'unify':
@@ -733,7 +753,8 @@ function checkNested(expr: Expr, bound: Set<string>, context: SafetyContext, out
 function checkHead(term: Term, bound: Set<string>, context: SafetyContext, range: Ast.Range): void {
   const use: VarUse = { inputs: new Set(), outputs: new Set() };
   termVars(term, use, false);
-  for (const name of new Set([...use.inputs, ...use.outputs])) {
+  // Variables in ref operands are bound by evaluating the head itself (`q := xs[_]`).
+  for (const name of use.inputs) {
     if (!bound.has(name)) context.errors.push({ code: 'rego_unsafe_var_error', message: `var ${displayName(name)} is unsafe`, file: context.file, range: term.range ?? range });
   }
 }
@@ -822,7 +843,7 @@ class Compiler {
     const converter = new Converter(context, this, errors);
     const mentioned = new Set<string>();
     for (const expr of astRule.body) collectNames(expr, mentioned);
-    const scope = new Scope(undefined, mentioned);
+    const scope = new Scope(undefined, mentioned, astRule.body);
     const args = head.args?.map((arg) => {
       const names = new Set<string>();
       collectNames(arg, names, true);
@@ -956,6 +977,9 @@ class Compiler {
 
   /** The rule nodes a data ref with this ground prefix may read. */
   private nodesFor(path: string[]): RuleNode[] {
+    // `data[x]` could be anything; OPA does not count it as a dependency, and the evaluator
+    // still stops a real cycle at run time.
+    if (path.length <= 1) return [];
     let node: RuleNode | undefined = this.root;
     for (const part of path.slice(1)) {
       if (node.rules.length > 0) return [node];
@@ -1094,7 +1118,7 @@ export function compileQuery(policy: CompiledPolicy, body: Ast.Body, file: strin
   const converter = new Converter(context, compiler, errors);
   const mentioned = new Set<string>();
   for (const expr of body) collectNames(expr, mentioned);
-  const scope = new Scope(undefined, mentioned);
+  const scope = new Scope(undefined, mentioned, body);
   const converted = converter.body(scope, body, true);
   const result = reorder(converted, new Set(), { errors, file }, new Set());
   const variables = new Map<string, string>();

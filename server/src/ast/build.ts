@@ -71,6 +71,8 @@ export interface BuildOptions {
 }
 
 export class AstBuilder {
+  /** Terms written in parentheses, which operator rewrites must not reach into. */
+  private readonly parenthesized = new WeakSet<Term>();
   readonly errors: ParseError[] = [];
   /**
    * How far the builder has read, in source order. A node without a location (one the parser made up
@@ -607,7 +609,8 @@ export class AstBuilder {
   }
 
   private leftmostMembership(term: Term): CallTerm | undefined {
-    if (term.type !== 'call' || term.infix !== 'in') return undefined;
+    // A parenthesised `in` is a value of its own: `k, (v in ys) in xs`.
+    if (term.type !== 'call' || term.infix !== 'in' || this.parenthesized.has(term)) return undefined;
     return this.leftmostMembership(term.args[0]) ?? (term.args.length === 2 ? term : undefined);
   }
 
@@ -739,7 +742,11 @@ export class AstBuilder {
     const template = this.node(children, 'templateString');
     if (template) return this.templateString(template);
     const inner = this.node(children, 'parenthesized');
-    if (inner) return this.exprTerm(inner);
+    if (inner) {
+      const term = this.exprTerm(inner);
+      this.parenthesized.add(term);
+      return term;
+    }
     return this.errorTerm(range);
   }
 

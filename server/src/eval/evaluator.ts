@@ -396,6 +396,19 @@ export class Evaluator {
   }
 
   private evalTerms(terms: Term[], index: number, values: Value[], frame: Frame, next: (values: Value[]) => boolean): boolean {
+    if (index === 0 && terms.some((term) => !this.isGround(term, frame))) {
+      // Variables bound by refs among the other terms (`foo == xs[foo]`) are read after those refs run.
+      const order = [...terms.keys()].sort((a, b) => Number(!this.isGround(terms[a], frame)) - Number(!this.isGround(terms[b], frame)));
+      const step = (position: number): boolean => {
+        if (position === order.length) return next(values);
+        const at = order[position];
+        return this.evalTerm(terms[at], frame, (value) => {
+          values[at] = value;
+          return step(position + 1);
+        });
+      };
+      return step(0);
+    }
     if (index === terms.length) return next(values);
     return this.evalTerm(terms[index], frame, (value) => {
       values[index] = value;
@@ -467,7 +480,8 @@ export class Evaluator {
     const part = path[index];
     const step = (key: Value): boolean => {
       const child = typeof key === 'string' ? node.children.get(key) : undefined;
-      const childBase = base instanceof ObjectValue ? base.get(key) : undefined;
+      // Base documents live in a store whose paths are strings: data[2] reads the key "2", as in OPA.
+      const childBase = base instanceof ObjectValue ? base.get(key) ?? (typeof key === 'number' || typeof key === 'bigint' ? base.get(String(key)) : undefined) : undefined;
       if (!child && childBase === undefined) return false;
       return this.evalDataPath(child, childBase, path, index + 1, frame, typeof key === 'string' ? [...at, key] : [...at, canonical(key)], next);
     };
@@ -639,8 +653,24 @@ export class Evaluator {
     if (mocks) {
       const mock = mocks.get(target.kind === 'function' ? target.path.join('.') : target.name);
       if (mock) {
-        if (mock.target) target = mock.target;
-        else return this.evalTerms(args, 0, [], frame, () => next(mock.value!));
+        if (!mock.target) return this.evalTerms(args, 0, [], frame, () => next(mock.value!));
+        // A replacement runs without the replacements in force, so it can call the original (as OPA does).
+        const replacement: Extract<Term, { kind: 'call' }> = { ...term, target: mock.target };
+        return this.evalTerms(args, 0, [], frame, (values) => {
+          const saved = this.state;
+          this.state = { ...saved, mocks: undefined, cache: new Map() };
+          const outputs: Value[] = [];
+          try {
+            this.evalCall(replacement, values.map((value) => ({ kind: 'value', value, range: term.range })), frame, (output) => {
+              outputs.push(output);
+              return false;
+            });
+          } finally {
+            this.state = saved;
+          }
+          for (const output of outputs) if (next(output)) return true;
+          return false;
+        });
       }
     }
     if (target.kind === 'builtin') {
