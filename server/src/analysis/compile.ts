@@ -910,7 +910,7 @@ class Compiler {
   private checkConflicts(node: RuleNode): void {
     const rules = node.rules;
     if (rules.length > 0) {
-      const kinds = new Set(rules.map((rule) => (rule.kind === 'object' ? 'object' : rule.kind)));
+      const kinds = new Set(rules.map((rule) => (rule.suffix.length > 0 ? 'object' : rule.kind)));
       const name = node.path.join('.');
       if (kinds.size > 1) {
         for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
@@ -923,7 +923,7 @@ class Compiler {
       if (arities.size > 1) {
         for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
       }
-      if (node.children.size > 0 && rules.some((rule) => rule.kind === 'complete' || rule.kind === 'multi' || rule.kind === 'function')) {
+      if (node.children.size > 0 && rules.some((rule) => rule.kind === 'complete' || rule.kind === 'function' || (rule.kind === 'multi' && rule.suffix.length === 0))) {
         const rule = rules[0];
         this.errors.push({ code: 'rego_type_error', message: `rule ${name} conflicts with rules below it`, file: rule.file, range: rule.headRange });
       }

@@ -1650,3 +1650,438 @@ function certificateValue(certificate: Certificate, withUriStrings: boolean): Ob
   if (withUriStrings) record.URIStrings = certificate.uris ? certificate.uris.map(goUrlText) : null;
   return ObjectValue.fromRecord(record);
 }
+
+/** OPA's certificate input: PEM text, or base64 of PEM or of DER (one or more certificates). */
+function certificatesFromString(input: string): Certificate[] {
+  if (input.startsWith('-----BEGIN')) return certificatesFromPem(utf8Bytes(input));
+  const decoded = decodeGoBase64(input);
+  if (startsWithText(decoded, '-----BEGIN')) return certificatesFromPem(decoded);
+  return guarded(() => parseCertificatesDer(decoded));
+}
+
+function certificatesFromPem(pem: Uint8Array): Certificate[] {
+  const chunks: Uint8Array[] = [];
+  let rest = pem;
+  while (rest.length > 0) {
+    const { block, rest: after } = decodePem(rest);
+    if (!block) break;
+    if (block.type !== 'CERTIFICATE') throw new BuiltinError(`PEM block type is '${block.type}', expected CERTIFICATE`);
+    chunks.push(block.bytes);
+    rest = after;
+  }
+  return guarded(() => parseCertificatesDer(Buffer.concat(chunks)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chain verification, after Go's `Certificate.Verify`
+
+interface VerifyOptions {
+  dnsName?: string;
+  /** Nanoseconds since the epoch. */
+  currentTime: bigint;
+  keyUsages: number[];
+}
+
+class VerifyError extends Error {}
+
+const HASH_OF_SIGNATURE: Record<number, string> = {
+  4: 'sha256', 5: 'sha384', 6: 'sha512', 10: 'sha256', 11: 'sha384', 12: 'sha512', 13: 'sha256', 14: 'sha384', 15: 'sha512',
+};
+
+function keyObjectOf(publicKey: SubjectPublicKey): nodeCrypto.KeyObject {
+  return nodeCrypto.createPublicKey({ key: Buffer.from(publicKey.spki), format: 'der', type: 'spki' });
+}
+
+/** Go's `checkSignature` without SHA-1: the algorithms Go still trusts for certificate chains. */
+function signatureValid(algorithm: number, signed: Uint8Array, signature: Uint8Array, publicKey: SubjectPublicKey): boolean {
+  const expectedKey = algorithm >= 4 && algorithm <= 6 ? 1 : algorithm >= 13 && algorithm <= 15 ? 1 : algorithm >= 10 && algorithm <= 12 ? 3 : algorithm === 16 ? 4 : 0;
+  if (expectedKey === 0) throw new VerifyError('x509: cannot verify signature: insecure or unsupported algorithm');
+  if (expectedKey !== publicKey.algorithm) throw new VerifyError('x509: signature algorithm specifies a different public key type');
+  const key = keyObjectOf(publicKey);
+  try {
+    if (algorithm === 16) return nodeCrypto.verify(null, signed, key, signature);
+    const hash = HASH_OF_SIGNATURE[algorithm];
+    if (algorithm >= 13) {
+      const saltLength = { sha256: 32, sha384: 48, sha512: 64 }[hash as 'sha256'];
+      return nodeCrypto.verify(hash, signed, { key, padding: nodeCrypto.constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature);
+    }
+    if (expectedKey === 3) return nodeCrypto.verify(hash, signed, { key, dsaEncoding: 'der' }, signature);
+    return nodeCrypto.verify(hash, signed, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function checkSignatureFrom(child: Certificate, parent: Certificate): boolean {
+  if ((parent.version === 3 && !parent.basicConstraintsValid) || (parent.basicConstraintsValid && !parent.isCA)) return false;
+  // Key usage bit 5 is keyCertSign.
+  if (parent.keyUsage !== 0 && (parent.keyUsage & (1 << 5)) === 0) return false;
+  if (!parent.publicKey) return false;
+  try {
+    return signatureValid(child.signatureAlgorithm, child.rawTbs, child.signature, parent.publicKey);
+  } catch (error) {
+    if (error instanceof VerifyError) return false;
+    throw error;
+  }
+}
+
+/** Go's hostname matching: exact or a leftmost "*" label, case-insensitive, ignoring one trailing dot. */
+function hostnameMatches(pattern: string, host: string): boolean {
+  const normalize = (text: string): string => text.toLowerCase().replace(/\.$/, '');
+  const patternLabels = normalize(pattern).split('.');
+  const hostLabels = normalize(host).split('.');
+  if (patternLabels.length !== hostLabels.length || patternLabels.some((label) => label === '')) return false;
+  return patternLabels.every((label, i) => (i === 0 && label === '*') || label === hostLabels[i]);
+}
+
+function parseIpText(text: string): Uint8Array | undefined {
+  if (nodeNetIsIp(text) === 4) return Uint8Array.from(text.split('.').map(Number));
+  if (nodeNetIsIp(text) === 6) {
+    const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+    const parse = (part: string): number[] => (part === '' ? [] : part.split(':').flatMap((group) => {
+      if (group.includes('.')) return Array.from(parseIpText(group) ?? []).reduce<number[]>((acc, b, i) => (i % 2 ? [...acc.slice(0, -1), acc[acc.length - 1] * 256 + b] : [...acc, b]), []);
+      return [parseInt(group, 16)];
+    }));
+    const left = parse(head);
+    const right = tail === undefined ? [] : parse(tail);
+    const groups = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
+    const bytes = new Uint8Array(16);
+    groups.forEach((group, i) => {
+      bytes[2 * i] = group >> 8;
+      bytes[2 * i + 1] = group & 0xff;
+    });
+    return bytes;
+  }
+  return undefined;
+}
+
+function nodeNetIsIp(text: string): number {
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(text)) return 4;
+  if (/^[0-9a-fA-F:.]+$/.test(text) && text.includes(':')) {
+    const doubled = text.split('::').length - 1;
+    if (doubled > 1) return 0;
+    return 6;
+  }
+  return 0;
+}
+
+function sameIp(a: Uint8Array, b: Uint8Array): boolean {
+  const widen = (ip: Uint8Array): Uint8Array => (ip.length === 4 ? Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...ip]) : ip);
+  return sameBytes(widen(a), widen(b));
+}
+
+/** Go's `VerifyHostname`: IP addresses against IP SANs, names against DNS SANs. */
+function verifyHostname(certificate: Certificate, host: string): boolean {
+  const candidate = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const ip = parseIpText(candidate);
+  if (ip) return (certificate.ipAddresses ?? []).some((address) => sameIp(address, ip));
+  return (certificate.dnsNames ?? []).some((name) => hostnameMatches(name, candidate));
+}
+
+/** RFC 5280 name constraints for DNS names and IP addresses, which is what Go checks most often. */
+function nameConstraintsAllow(constraint: Certificate, leaf: Certificate): boolean {
+  const dnsWithin = (name: string, domain: string): boolean => {
+    const lowerName = name.toLowerCase();
+    const lowerDomain = domain.toLowerCase();
+    if (lowerDomain === '') return true;
+    if (lowerDomain.startsWith('.')) return lowerName.endsWith(lowerDomain);
+    return lowerName === lowerDomain || lowerName.endsWith(`.${lowerDomain}`);
+  };
+  const ipWithin = (ip: Uint8Array, range: IpRange): boolean => {
+    if (ip.length !== range.ip.length) return false;
+    return ip.every((byte, i) => (byte & range.mask[i]) === (range.ip[i] & range.mask[i]));
+  };
+  for (const name of leaf.dnsNames ?? []) {
+    if ((constraint.excludedDNSDomains ?? []).some((domain) => dnsWithin(name, domain))) return false;
+    if (constraint.permittedDNSDomains && !constraint.permittedDNSDomains.some((domain) => dnsWithin(name, domain))) return false;
+  }
+  for (const ip of leaf.ipAddresses ?? []) {
+    const narrowed = ip.length === 16 && sameIp(ip, ip.subarray(12)) ? ip.subarray(12) : ip;
+    if ((constraint.excludedIPRanges ?? []).some((range) => ipWithin(narrowed, range))) return false;
+    if (constraint.permittedIPRanges && !constraint.permittedIPRanges.some((range) => ipWithin(narrowed, range))) return false;
+  }
+  return true;
+}
+
+type CertificateRole = 'leaf' | 'intermediate' | 'root';
+
+/** Go's `isValid`: critical extensions, issuer linkage, validity period, CA flags and path length. */
+function validInChain(certificate: Certificate, role: CertificateRole, chain: Certificate[], options: VerifyOptions): boolean {
+  if (certificate.unhandledCriticalExtensions) return false;
+  if (chain.length > 0 && !sameBytes(chain[chain.length - 1].rawIssuer, certificate.rawSubject)) return false;
+  if (options.currentTime < timeNanoseconds(certificate.notBefore) || options.currentTime > timeNanoseconds(certificate.notAfter)) return false;
+  const hasConstraints = [
+    certificate.permittedDNSDomains, certificate.excludedDNSDomains, certificate.permittedIPRanges, certificate.excludedIPRanges,
+  ].some((list) => list !== null);
+  if (role !== 'leaf' && hasConstraints && chain.some((child) => !nameConstraintsAllow(certificate, child))) return false;
+  if (role === 'intermediate' && (!certificate.basicConstraintsValid || !certificate.isCA)) return false;
+  if (certificate.basicConstraintsValid && certificate.maxPathLen >= 0 && chain.length - 1 > certificate.maxPathLen) return false;
+  return true;
+}
+
+function alreadyInChain(candidate: Certificate, chain: Certificate[]): boolean {
+  return chain.some(
+    (member) =>
+      sameBytes(member.raw, candidate.raw) ||
+      (sameBytes(member.rawSubject, candidate.rawSubject) && sameBytes(member.rawSubjectPublicKeyInfo, candidate.rawSubjectPublicKeyInfo)),
+  );
+}
+
+/** Go's `buildChains`: depth-first from the leaf through intermediates to the root. */
+function buildChains(chain: Certificate[], roots: Certificate[], intermediates: Certificate[], options: VerifyOptions, budget: { checks: number }): Certificate[][] {
+  const current = chain[chain.length - 1];
+  const chains: Certificate[][] = [];
+  const consider = (candidate: Certificate, role: CertificateRole): void => {
+    if (!candidate.publicKey || alreadyInChain(candidate, chain)) return;
+    if (++budget.checks > 100) return;
+    if (!checkSignatureFrom(current, candidate)) return;
+    if (!validInChain(candidate, role, chain, options)) return;
+    if (role === 'root') chains.push([...chain, candidate]);
+    else chains.push(...buildChains([...chain, candidate], roots, intermediates, options, budget));
+  };
+  const parents = (pool: Certificate[]): Certificate[] => pool.filter((candidate) => sameBytes(candidate.rawSubject, current.rawIssuer));
+  for (const root of parents(roots)) consider(root, 'root');
+  for (const intermediate of parents(intermediates)) consider(intermediate, 'intermediate');
+  return chains;
+}
+
+/** Go's `checkChainForKeyUsage`. */
+function chainAllowsKeyUsages(chain: Certificate[], requested: number[]): boolean {
+  const usages = [...requested];
+  let remaining = usages.length;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const certificate = chain[i];
+    if (!certificate.extKeyUsage && !certificate.unknownExtKeyUsage) continue;
+    if ((certificate.extKeyUsage ?? []).includes(0)) continue;
+    for (let j = 0; j < usages.length; j++) {
+      if (usages[j] === -1) continue;
+      if ((certificate.extKeyUsage ?? []).includes(usages[j])) continue;
+      usages[j] = -1;
+      if (--remaining === 0) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * OPA's chain check: the first certificate is the root, the last the leaf, the rest intermediates.
+ * Returns the first verified chain, leaf first, or undefined when none verifies.
+ */
+function verifyChain(certificates: Certificate[], options: VerifyOptions): Certificate[] | undefined {
+  if (certificates.length < 2) return undefined;
+  const roots = [certificates[0]];
+  const intermediates = certificates.slice(1, -1);
+  const leaf = certificates[certificates.length - 1];
+  if (!validInChain(leaf, 'leaf', [], options)) return undefined;
+  if (options.dnsName && !verifyHostname(leaf, options.dnsName)) return undefined;
+  const candidates = roots.some((root) => sameBytes(root.raw, leaf.raw))
+    ? [[leaf]]
+    : buildChains([leaf], roots, intermediates, options, { checks: 0 });
+  if (candidates.length === 0) return undefined;
+  if (options.keyUsages.includes(0)) return candidates[0];
+  const usages = options.keyUsages.length ? options.keyUsages : [1];
+  return candidates.find((chain) => chainAllowsKeyUsages(chain, usages));
+}
+
+const KEY_USAGE_NAMES: Record<string, number> = {
+  KeyUsageAny: 0,
+  KeyUsageServerAuth: 1,
+  KeyUsageClientAuth: 2,
+  KeyUsageCodeSigning: 3,
+  KeyUsageEmailProtection: 4,
+  KeyUsageIPSECEndSystem: 5,
+  KeyUsageIPSECTunnel: 6,
+  KeyUsageIPSECUser: 7,
+  KeyUsageTimeStamping: 8,
+  KeyUsageOCSPSigning: 9,
+  KeyUsageMicrosoftServerGatedCrypto: 10,
+  KeyUsageNetscapeServerGatedCrypto: 11,
+  KeyUsageMicrosoftCommercialCodeSigning: 12,
+  KeyUsageMicrosoftKernelCodeSigning: 13,
+};
+
+/** OPA's `extractVerifyOpts`, with its error messages. */
+function verifyOptionsFrom(options: ObjectValue, context: BuiltinContext): VerifyOptions {
+  const result: VerifyOptions = { currentTime: context.nowNs(), keyUsages: [] };
+  for (const [key, value] of options.entries()) {
+    if (typeof key !== 'string') continue;
+    switch (key) {
+      case 'DNSName':
+        if (typeof value !== 'string') throw new BuiltinError("'DNSName' should be a string");
+        result.dnsName = value;
+        break;
+      case 'CurrentTime':
+        if (typeof value !== 'number' && typeof value !== 'bigint') throw new BuiltinError("'CurrentTime' should be a number");
+        if (typeof value === 'number' ? !Number.isInteger(value) : value > 0x7fffffffffffffffn || value < -0x8000000000000000n) {
+          throw new BuiltinError("'CurrentTime' should be a valid int64 number");
+        }
+        result.currentTime = BigInt(value);
+        break;
+      case 'MaxConstraintComparisons':
+        if (typeof value !== 'number' && typeof value !== 'bigint') throw new BuiltinError("'MaxConstraintComparisons' should be a number");
+        if (typeof value === 'number' && !Number.isInteger(value)) throw new BuiltinError("'MaxConstraintComparisons' should be a valid number");
+        break;
+      case 'KeyUsages': {
+        const items = Array.isArray(value) ? value : value instanceof SetValue ? value.values() : undefined;
+        if (!items) throw new BuiltinError("'KeyUsages' should be an Array or Set");
+        const invalid: string[] = [];
+        for (const item of items) {
+          if (typeof item !== 'string') continue;
+          if (item in KEY_USAGE_NAMES) result.keyUsages.push(KEY_USAGE_NAMES[item]);
+          else invalid.push(item);
+        }
+        if (invalid.length) throw new BuiltinError(`invalid entries for 'KeyUsages' found: [${invalid.join(' ')}]`);
+        break;
+      }
+      default:
+        throw new BuiltinError('invalid key option');
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificate signing requests
+
+/** Go's `asn1.Unmarshal` into `any`: the universal types it understands, null for the rest. */
+function asn1AnyValue(element: DerElement): Value {
+  switch (element.tag) {
+    case TAG_PRINTABLE_STRING:
+    case TAG_NUMERIC_STRING:
+    case TAG_IA5_STRING:
+    case TAG_T61_STRING:
+    case TAG_UTF8_STRING:
+    case TAG_BMP_STRING:
+      return asn1String(element.tag, element.contents);
+    case TAG_INTEGER: {
+      const value = derInteger(element.contents);
+      if (value === undefined) throw new DerError('asn1: invalid integer');
+      return numberValue(value);
+    }
+    case TAG_OID: {
+      const oid = derOid(element.contents);
+      if (!oid) throw new DerError('asn1: invalid object identifier');
+      return oidArray(oid);
+    }
+    case TAG_OCTET_STRING:
+      return standardBase64(element.contents);
+    case TAG_BIT_STRING: {
+      const bits = derBitString(element.contents);
+      if (!bits) throw new DerError('asn1: invalid bit string');
+      return ObjectValue.fromRecord({ Bytes: standardBase64(bits.bytes), BitLength: bits.bitLength });
+    }
+    case TAG_UTC_TIME:
+    case TAG_GENERALIZED_TIME: {
+      const time = parseTimeText(bytesToText(element.contents), element.tag === TAG_UTC_TIME);
+      if (!time) throw new DerError('asn1: invalid time');
+      return timeValue(time);
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Go's `parseRawAttributes`: attributes shaped as a type and a SET of SEQUENCEs of type/value
+ * pairs; others (such as a challenge password) are skipped.
+ */
+function csrAttributeValue(attribute: DerElement): Value | undefined {
+  try {
+    const fields = new DerReader(attribute.contents);
+    const type = readOid(fields, 'attribute');
+    const set = fields.expect(TAG_SET, 'attribute');
+    const groups: Value[] = [];
+    const members = new DerReader(set.contents);
+    while (!members.empty) {
+      const group = members.expect(TAG_SEQUENCE, 'attribute');
+      const pairs: Value[] = [];
+      const pairReader = new DerReader(group.contents);
+      while (!pairReader.empty) {
+        const pair = new DerReader(pairReader.expect(TAG_SEQUENCE, 'attribute').contents);
+        const pairType = readOid(pair, 'attribute');
+        const value = pair.readAny();
+        if (!value) throw new DerError('attribute');
+        pairs.push(ObjectValue.fromRecord({ Type: oidArray(pairType), Value: asn1AnyValue(value) }));
+      }
+      groups.push(pairs);
+    }
+    return ObjectValue.fromRecord({ Type: oidArray(type), Value: groups });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Go's `x509.ParseCertificateRequest` marshalled to JSON. */
+function certificateRequestValue(der: Uint8Array): ObjectValue {
+  const input = new DerReader(der);
+  const whole = input.read(TAG_SEQUENCE);
+  if (!whole) throw new DerError('asn1: structure error: tags don\'t match');
+  if (!input.empty) throw new DerError('asn1: syntax error: trailing data');
+  const outer = new DerReader(whole.contents);
+  const info = outer.expect(TAG_SEQUENCE, 'asn1: structure error: tags don\'t match');
+  const algorithm = outer.expect(TAG_SEQUENCE, 'asn1: structure error: tags don\'t match');
+  const signatureElement = outer.expect(TAG_BIT_STRING, 'asn1: structure error: tags don\'t match');
+  const signature = derBitString(signatureElement.contents);
+  if (!signature) throw new DerError('asn1: structure error: invalid bit string');
+
+  const fields = new DerReader(info.contents);
+  const version = readSmallInteger(fields, 'asn1: structure error: tags don\'t match');
+  const subjectElement = fields.expect(TAG_SEQUENCE, 'asn1: structure error: tags don\'t match');
+  const subject = parseName(subjectElement);
+  const spki = fields.expect(TAG_SEQUENCE, 'asn1: structure error: tags don\'t match');
+  const spkiIdentifier = new DerReader(spki.contents).expect(TAG_SEQUENCE, 'x509: malformed public key algorithm identifier');
+  const publicKeyAlgorithm = PUBLIC_KEY_ALGORITHMS[oidText(parseAlgorithmIdentifier(spkiIdentifier.contents).oid)] ?? 0;
+  const publicKey = parseSubjectPublicKey(spki);
+  const attributesElement = fields.readOptional(contextTag(0, true), 'asn1: structure error: tags don\'t match');
+
+  const attributes: Value[] = [];
+  const extensions: Extension[] = [];
+  if (attributesElement) {
+    const reader = new DerReader(attributesElement.contents);
+    while (!reader.empty) {
+      const attribute = reader.readAny();
+      if (!attribute) throw new DerError('asn1: syntax error: data truncated');
+      const parsed = csrAttributeValue(attribute);
+      if (parsed !== undefined) attributes.push(parsed);
+      // The extension request attribute carries the requested extensions.
+      const attributeFields = new DerReader(attribute.contents);
+      const type = attributeFields.read(TAG_OID);
+      if (type && oidText(derOid(type.contents) ?? []) === '1.2.840.113549.1.9.14') {
+        const values = attributeFields.read(TAG_SET);
+        const list = values && new DerReader(values.contents).read(TAG_SEQUENCE);
+        if (!list) throw new DerError('x509: invalid extension request');
+        const items = new DerReader(list.contents);
+        while (!items.empty) {
+          const item = items.read(TAG_SEQUENCE);
+          if (!item) throw new DerError('x509: invalid extension request');
+          extensions.push(parseExtension(item));
+        }
+      }
+    }
+  }
+
+  let names: SubjectAltNames = { dnsNames: null, emailAddresses: null, ipAddresses: null, uris: null };
+  for (const extension of extensions) {
+    if (oidText(extension.id) === '2.5.29.17') names = parseSubjectAltNames(extension.value);
+  }
+
+  return ObjectValue.fromRecord({
+    Raw: standardBase64(whole.element),
+    RawTBSCertificateRequest: standardBase64(info.element),
+    RawSubjectPublicKeyInfo: standardBase64(spki.element),
+    RawSubject: standardBase64(subjectElement.element),
+    Version: version,
+    Signature: standardBase64(signature.bytes),
+    SignatureAlgorithm: signatureAlgorithmOf(parseAlgorithmIdentifier(algorithm.contents)),
+    PublicKeyAlgorithm: publicKeyAlgorithm,
+    PublicKey: publicKey?.json ?? null,
+    Subject: nameValue(subject),
+    Attributes: attributes.length ? attributes : null,
+    Extensions: extensions.length ? extensions.map(extensionValue) : null,
+    ExtraExtensions: null,
+    DNSNames: stringsOrNull(names.dnsNames),
+    EmailAddresses: stringsOrNull(names.emailAddresses),
+    IPAddresses: names.ipAddresses ? names.ipAddresses.map(ipText) : null,
+    URIs: names.uris ? names.uris.map(goUrlValue) : null,
+  });
+}

@@ -446,20 +446,21 @@ export class Evaluator {
   }
 
   /** Follows a path into a value, iterating where a path part is not yet bound. */
-  private walk(value: Value, path: Term[], index: number, frame: Frame, next: (value: Value) => boolean): boolean {
+  private walk(value: Value, path: Term[], index: number, frame: Frame, next: (value: Value) => boolean, storage = false): boolean {
     if (index === path.length) return next(value);
     const part = path[index];
+    const find = storage ? storageLookup : lookup;
     if (part.kind === 'value') {
-      const child = lookup(value, part.value);
-      return child === undefined ? false : this.walk(child, path, index + 1, frame, next);
+      const child = find(value, part.value);
+      return child === undefined ? false : this.walk(child, path, index + 1, frame, next, storage);
     }
     if (this.isGround(part, frame)) {
       return this.evalTerm(part, frame, (key) => {
-        const child = lookup(value, key);
-        return child === undefined ? false : this.walk(child, path, index + 1, frame, next);
+        const child = find(value, key);
+        return child === undefined ? false : this.walk(child, path, index + 1, frame, next, storage);
       });
     }
-    return this.iterate(value, (key, child) => this.unifyValue(part, key, frame, () => this.walk(child, path, index + 1, frame, next)));
+    return this.iterate(value, (key, child) => this.unifyValue(part, key, frame, () => this.walk(child, path, index + 1, frame, next, storage)));
   }
 
   private overrideAt(path: string[]): Value | undefined {
@@ -472,7 +473,7 @@ export class Evaluator {
       const override = this.overrideAt(at);
       if (override !== undefined) return this.walk(override, path, index, frame, next);
     }
-    if (!node || !node.hasRules) return base === undefined ? false : this.walk(base, path, index, frame, next);
+    if (!node || !node.hasRules) return base === undefined ? false : this.walk(base, path, index, frame, next, true);
     if (node.rules.length > 0 || index === path.length) {
       const value = this.documentValue(node, base, at);
       return value === undefined ? false : this.walk(value, path, index, frame, next);
@@ -524,10 +525,9 @@ export class Evaluator {
   private computeDocument(node: RuleNode, base: Value | undefined, at: string[]): Value | undefined {
     const rules = node.rules;
     if (rules.length > 0) {
-      const kind = rules[0].kind;
-      if (kind === 'complete') return this.completeValue(node);
-      if (kind === 'multi') return this.setValue(node);
-      if (kind === 'function') return undefined;
+      if (rules.some((rule) => rule.kind === 'complete')) return this.completeValue(node);
+      if (rules.some((rule) => rule.kind === 'function')) return undefined;
+      if (rules.every((rule) => rule.kind === 'multi' && rule.suffix.length === 0)) return this.setValue(node);
     }
     const object = new ObjectValue();
     if (base instanceof ObjectValue) for (const [key, value] of base.entries()) object.set(key, value);
@@ -535,7 +535,9 @@ export class Evaluator {
       const value = this.documentValue(child, base instanceof ObjectValue ? base.get(name) : undefined, [...at, name]);
       if (value !== undefined) {
         const existing = object.get(name);
-        object.set(name, existing instanceof ObjectValue && value instanceof ObjectValue ? mergeObjects(existing, value) : value);
+        // Where base data and a rule define the same key, the base document is kept (as OPA does).
+        if (existing === undefined) object.set(name, value);
+        else if (existing instanceof ObjectValue && value instanceof ObjectValue) object.set(name, mergeObjects(existing, value));
       }
     }
     if (rules.length > 0) this.objectRules(node, object);
@@ -624,8 +626,13 @@ export class Evaluator {
           const clause = current;
           this.evalBody(clause.body, 0, frame, () =>
             this.evalTerms(rule.suffix, 0, [], frame, (keys) =>
-              this.evalTerm(clause.value, frame, (value) => {
+              this.evalTerm(rule.kind === 'multi' ? rule.key ?? clause.value : clause.value, frame, (value) => {
                 produced = true;
+                if (rule.kind === 'multi') {
+                  // `a.b[x] contains y`: a set at each key path.
+                  insertElement(object, keys, value, rule, owned);
+                  return false;
+                }
                 const id = keys.map(canonical).join('\u0000');
                 const existing = seen.get(id);
                 if (existing !== undefined) {
@@ -872,6 +879,13 @@ function lookup(collection: Value, key: Value): Value | undefined {
   return undefined;
 }
 
+/** Lookup in base data: the store's object keys are strings, so data.x[2] also finds the key "2" (as OPA does). */
+function storageLookup(collection: Value, key: Value): Value | undefined {
+  const found = lookup(collection, key);
+  if (found !== undefined || !(collection instanceof ObjectValue) || (typeof key !== 'number' && typeof key !== 'bigint')) return found;
+  return collection.get(String(key));
+}
+
 /** A copy of `target` with `value` placed at `path`, creating objects along the way. */
 export function setPath(target: Value, path: readonly Value[], value: Value): Value {
   if (path.length === 0) return value;
@@ -893,39 +907,63 @@ function mergeObjects(a: ObjectValue, b: ObjectValue): ObjectValue {
   return merged;
 }
 
-/** Places an object rule's value at its key path inside the object being built. */
-function insertPath(object: ObjectValue, keys: Value[], value: Value, rule: Rule, owned: Set<ObjectValue>): void {
+/**
+ * The object at a key path inside the object being built, created where missing. Objects that came
+ * from elsewhere (base data, other documents) are copied before they change.
+ */
+function objectAt(object: ObjectValue, keys: Value[], rule: Rule, owned: Set<ObjectValue>): ObjectValue {
   let current = object;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const existing = current.get(keys[i]);
+  for (const key of keys) {
+    const existing = current.get(key);
+    let child: ObjectValue;
     if (existing === undefined) {
-      const child = new ObjectValue();
-      owned.add(child);
-      current.set(keys[i], child);
-      current = child;
+      child = new ObjectValue();
     } else if (existing instanceof ObjectValue) {
-      // Objects that came from elsewhere (base data, other documents) are copied before they change.
-      let child = existing;
-      if (!owned.has(child)) {
-        child = ObjectValue.from(existing.entries());
-        owned.add(child);
-        current.set(keys[i], child);
-      }
-      current = child;
+      child = owned.has(existing) ? existing : ObjectValue.from(existing.entries());
     } else {
       throw new EvalError('eval_conflict_error', 'object keys must be unique', rule.file, rule.headRange);
     }
+    if (child !== existing) {
+      owned.add(child);
+      current.set(key, child);
+    }
+    current = child;
   }
+  return current;
+}
+
+/** Places an object rule's value at its key path inside the object being built. */
+function insertPath(object: ObjectValue, keys: Value[], value: Value, rule: Rule, owned: Set<ObjectValue>): void {
+  const parent = objectAt(object, keys.slice(0, -1), rule, owned);
   const last = keys[keys.length - 1];
-  const existing = current.get(last);
+  const existing = parent.get(last);
   if (existing !== undefined && !equal(existing, value)) {
     if (existing instanceof ObjectValue && value instanceof ObjectValue) {
-      current.set(last, mergeObjects(existing, value));
+      parent.set(last, mergeObjects(existing, value));
       return;
     }
     throw new EvalError('eval_conflict_error', 'object keys must be unique', rule.file, rule.headRange);
   }
-  current.set(last, value);
+  parent.set(last, value);
+}
+
+/** Adds an element to the set at a key path inside the object being built (`a.b[x] contains y`). */
+function insertElement(object: ObjectValue, keys: Value[], element: Value, rule: Rule, owned: Set<ObjectValue>): void {
+  const parent = objectAt(object, keys.slice(0, -1), rule, owned);
+  const last = keys[keys.length - 1];
+  const existing = parent.get(last);
+  if (existing === undefined) {
+    const set = SetValue.from([element]);
+    owned.add(set as unknown as ObjectValue);
+    parent.set(last, set);
+  } else if (existing instanceof SetValue && owned.has(existing as unknown as ObjectValue)) {
+    existing.add(element);
+  } else if (existing instanceof SetValue) {
+    const set = SetValue.from([...existing.values(), element]);
+    owned.add(set as unknown as ObjectValue);
+    parent.set(last, set);
+  }
+  else throw new EvalError('eval_conflict_error', 'object keys must be unique', rule.file, rule.headRange);
 }
 
 export { typeOf };
