@@ -97,7 +97,7 @@ function isIntegral(value: number | bigint): boolean {
   return typeof value === 'bigint' || Number.isInteger(value);
 }
 
-/** A non-negative or negative integer keyword value, as gojsonschema's mustBeInteger reads it. */
+/** An integer keyword value (a count or a length), as gojsonschema's mustBeInteger reads it. */
 function integerValue(value: Value | undefined): number | undefined {
   if (value === undefined || !isNumeric(value) || !isIntegral(value)) return undefined;
   return Number(value);
@@ -297,8 +297,8 @@ class SchemaCompiler {
 
   compile(document: Value): SubSchema {
     const draft = detectDraft(document);
-    this.pool.set(ROOT_URI, document);
     this.collectReferences(document, ROOT_URI);
+    this.pool.set(ROOT_URI, document);
     const root = newSubSchema(draft ?? HYBRID);
     this.parse(document, root);
     return root;
@@ -315,7 +315,8 @@ class SchemaCompiler {
     const id = node.has('id') ? node.get('id') : node.get('$id');
     if (typeof id === 'string') {
       local = resolveUri(scope, id);
-      if (this.pool.has(local) && this.pool.get(local) !== node) throw new SchemaError(`Reference already exists: "${local}"`);
+      // gojsonschema keeps the first schema with an identifier and skips a later one entirely.
+      if (this.pool.has(local)) return;
       this.pool.set(local, node);
     }
     const ref = node.get('$ref');

@@ -115,7 +115,7 @@ export class Evaluator {
       }
       const expr = body[index];
       const operation = expr.operation;
-      if (!expr.negated && operation.kind === 'term' && expr.with.length === 0 && !(operation.term.kind === 'call' && hasOutputArgument(operation.term.target, operation.term.args.length, this.policy.functionArity))) {
+      if (!expr.negated && operation.kind === 'term' && expr.with.length === 0 && !(operation.term.kind === 'call' && this.outputArgument(operation.term))) {
         this.tick();
         return this.evalTerm(operation.term, frame, (value) => {
           if (value === false) return false;
@@ -188,7 +188,7 @@ export class Evaluator {
     switch (operation.kind) {
       case 'term': {
         const term = operation.term;
-        if (term.kind === 'call' && hasOutputArgument(term.target, term.args.length, this.policy.functionArity)) {
+        if (term.kind === 'call' && this.outputArgument(term)) {
           const output = term.args[term.args.length - 1];
           return this.evalCall(term, term.args.slice(0, -1), frame, (value) => this.unifyValue(output, value, frame, next));
         }
@@ -223,6 +223,15 @@ export class Evaluator {
         return left || this.evalBody(operation.right, 0, frame, () => true) ? next() : false;
       }
     }
+  }
+
+  /** Whether a call's last argument receives its result (`count(xs, n)`); remembered on the term. */
+  private outputArgument(term: Extract<Term, { kind: 'call' }>): boolean {
+    const cached = (term as { output?: boolean }).output;
+    if (cached !== undefined) return cached;
+    const output = hasOutputArgument(term.target, term.args.length, this.policy.functionArity);
+    (term as { output?: boolean }).output = output;
+    return output;
   }
 
   /** Iterates a collection's keys and values: array indexes, object keys, set elements (as both). */
@@ -689,7 +698,7 @@ export class Evaluator {
           break;
       }
       const builtin = target.builtin;
-      return this.evalTerms(args, 0, [], frame, (values) => this.callBuiltin(builtin, values.slice(), term.range, next));
+      return this.evalTerms(args, 0, [], frame, (values) => this.callBuiltin(builtin, values, term.range, next));
     }
     if (target.kind === 'function') {
       const path = target.path;
