@@ -843,7 +843,7 @@ export class AstBuilder {
     const range = this.nodeRange(node);
     const headNode = this.node(children, 'head');
     if (headNode) {
-      return { type: 'arraycomprehension', head: this.term(headNode), body: this.query(this.node(children, 'query'), range), range };
+      return { type: 'arraycomprehension', head: this.binary(headNode), body: this.query(this.node(children, 'query'), range), range };
     }
     return { type: 'array', items: this.termList(this.node(children, 'items')), range };
   }
@@ -854,7 +854,7 @@ export class AstBuilder {
     if (this.tok(children, 'emptyEnd')) return { type: 'object', entries: [], range };
     const headNode = this.node(children, 'head');
     if (headNode) {
-      return { type: 'setcomprehension', head: this.term(headNode), body: this.query(this.node(children, 'query'), range), range };
+      return { type: 'setcomprehension', head: this.binary(headNode), body: this.query(this.node(children, 'query'), range), range };
     }
     const firstNode = this.node(children, 'first');
     const first = firstNode ? this.exprTerm(firstNode) : this.errorTerm(range);
@@ -863,7 +863,7 @@ export class AstBuilder {
       const rest = this.children(objectRest);
       const valueNode = this.node(rest, 'value');
       if (valueNode) {
-        return { type: 'objectcomprehension', key: first, value: this.term(valueNode), body: this.query(this.node(rest, 'query'), range), range };
+        return { type: 'objectcomprehension', key: first, value: this.binary(valueNode), body: this.query(this.node(rest, 'query'), range), range };
       }
       const values = this.nodes(rest, 'values').map((value) => this.exprTerm(value));
       const keys = [first, ...this.nodes(rest, 'keys').map((key) => this.exprTerm(key))];

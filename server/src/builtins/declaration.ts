@@ -104,7 +104,7 @@ const TYPE_WORDS: Record<TypeName, string> = {
 /** OPA's operand type error: "operand 1 must be string but got number". */
 export function operandError(position: number, expected: string | string[], got: Value): BuiltinError {
   const wanted = Array.isArray(expected)
-    ? expected.length === 1 ? expected[0] : `one of {${[...expected].sort().join(', ')}}`
+    ? expected.length === 1 ? expected[0] : `one of {${expected.join(', ')}}`
     : expected;
   return new BuiltinError(`operand ${position} must be ${wanted} but got ${TYPE_WORDS[typeOf(got)]}`, 'eval_type_error');
 }

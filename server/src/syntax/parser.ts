@@ -115,8 +115,14 @@ export class RegoParser extends CstParser {
   private comprehensionAhead(): boolean {
     const first = this.token(1);
     if (first.idx === undefined) return false;
-    const after = this.skipTerm(first.idx);
+    let after = this.skipTerm(first.idx);
+    // The head may be an expression of several terms (`[x * 2 | ...]`); `|` itself ends it.
+    while (after >= 0 && this.isHeadOperator(this.at(after))) after = this.skipTerm(after + 1);
     return after >= 0 && this.at(after)?.tokenType === T.Pipe;
+  }
+
+  private isHeadOperator(token: RegoToken | undefined): boolean {
+    return token !== undefined && token.tokenType !== T.Pipe && tokenMatches(token, T.BinaryOperator);
   }
 
   /**
@@ -434,6 +440,18 @@ export class RegoParser extends CstParser {
    */
   private binary = this.chain('binary', () => this.term, T.BinaryOperator);
 
+  /** A comprehension's head: terms joined by any operator but `|`, which starts the body. */
+  private comprehensionHead = this.RULE('comprehensionHead', () => {
+    this.SUBRULE(this.term, { LABEL: 'operands' });
+    this.MANY({
+      GATE: () => this.isHeadOperator(this.token(1)),
+      DEF: () => {
+        this.CONSUME(T.BinaryOperator, { LABEL: 'operators' });
+        this.SUBRULE2(this.term, { LABEL: 'operands' });
+      },
+    });
+  });
+
   /**
    * A primary term followed by glued ref and call suffixes: `a.b[c](d).e`. The primary alternatives are
    * written inline rather than as a rule of their own: every rule invocation costs time and a CST node.
@@ -519,7 +537,7 @@ export class RegoParser extends CstParser {
       {
         GATE: () => this.comprehensionAhead(),
         ALT: () => {
-          this.SUBRULE(this.term, { LABEL: 'head' });
+          this.SUBRULE(this.comprehensionHead, { LABEL: 'head' });
           this.CONSUME(T.Pipe);
           this.SUBRULE(this.query);
         },
@@ -537,7 +555,7 @@ export class RegoParser extends CstParser {
       {
         GATE: () => this.comprehensionAhead(),
         ALT: () => {
-          this.SUBRULE(this.term, { LABEL: 'head' });
+          this.SUBRULE(this.comprehensionHead, { LABEL: 'head' });
           this.CONSUME(T.Pipe);
           this.SUBRULE(this.query);
           this.CONSUME2(T.RBrace);
@@ -562,7 +580,7 @@ export class RegoParser extends CstParser {
       {
         GATE: () => this.comprehensionAhead(),
         ALT: () => {
-          this.SUBRULE(this.term, { LABEL: 'value' });
+          this.SUBRULE(this.comprehensionHead, { LABEL: 'value' });
           this.CONSUME(T.Pipe);
           this.SUBRULE(this.query);
         },
