@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
-const benchmarks = ['parse'];
+const benchmarks = ['parse', 'eval'];
 mkdirSync('.bench', { recursive: true });
 for (const name of benchmarks) {
   const outfile = `.bench/${name}.cjs`;

@@ -8,8 +8,8 @@
 import type * as Ast from '../ast/nodes.js';
 import { exprText, termText } from '../ast/dump.js';
 import { builtinNamed } from '../builtins/index.js';
-import type { Builtin } from '../builtins/declaration.js';
-import { ObjectValue, SetValue, parseNumber, type Value } from '../value/value.js';
+import type { Builtin, Type } from '../builtins/declaration.js';
+import { ObjectValue, SetValue, parseNumber, typeOf, type Value } from '../value/value.js';
 import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type Rule, type RuleKind, type Term, type With } from '../eval/ir.js';
 
 export interface SourceModule {
@@ -48,6 +48,7 @@ export interface CompiledQuery {
 
 interface ModuleContext {
   file: string;
+  strict?: boolean;
   packagePath: string[];
   /** Names that resolve to rules of the package: the first part of every rule head in the package. */
   globals: Set<string>;
@@ -78,6 +79,8 @@ class Converter {
   private counter = 0;
   /** Compiled name → name as written, for every variable of this rule or query. */
   readonly variables = new Map<string, string>();
+  /** Variables declared with `:=`, where they were declared (for strict mode's unused check). */
+  readonly assigned = new Map<string, Ast.Range>();
 
   constructor(
     private readonly context: ModuleContext,
@@ -199,8 +202,12 @@ class Converter {
         const body = this.body(inner, term.body, false);
         return withCaptures({ kind: 'objectcomp', key: this.term(inner, term.key), value: this.term(inner, term.value), body, range }, inner);
       }
-      case 'call':
-        return { kind: 'call', target: this.callTarget(scope, term.operator, term.args.length), args: term.args.map((arg) => this.term(scope, arg)), range };
+      case 'call': {
+        const target = this.callTarget(scope, term.operator, term.args.length);
+        const args = term.args.map((arg) => this.term(scope, arg));
+        if (target.kind === 'builtin') this.checkConstantArguments(target.builtin, args);
+        return { kind: 'call', target, args, range };
+      }
       case 'templatestring':
         return {
           kind: 'template',
@@ -229,6 +236,18 @@ class Converter {
     }
     this.error('rego_type_error', `undefined function ${name}`, operator.range);
     return { kind: 'unknown', name };
+  }
+
+  /** OPA's type checker rejects constants of the wrong type at compile time (`count(1)`). */
+  private checkConstantArguments(builtin: Builtin, args: Term[]): void {
+    builtin.params.forEach((param, index) => {
+      const arg = args[index];
+      if (!arg || arg.kind !== 'value' || typeAccepts(param.type, arg.value)) return;
+      this.error('rego_type_error', `${builtin.name}: invalid argument(s): operand ${index + 1} must be ${typeText(param.type)} but got ${typeOf(arg.value)}`, arg.range);
+    });
+    if (this.context.strict && builtin.deprecated) {
+      this.error('rego_type_error', `deprecated built-in function calls in expression: ${builtin.name}`, args[0]?.range ?? { start: 0, end: 0 });
+    }
   }
 
   private checkArity(builtin: Builtin, argCount: number, range: Ast.Range): void {
@@ -312,12 +331,7 @@ class Converter {
             const names = new Set<string>();
             collectNames(leftAst, names, true);
             if (leftAst.type === 'ref') this.error('rego_parse_error', `cannot assign to ${termText(leftAst)}`, leftAst.range);
-            for (const name of names) {
-              if (this.isGlobal(name) && this.context.globals.has(name) && topLevel) {
-                // OPA allows a local to shadow a rule name; the local wins inside this body.
-              }
-              this.declare(scope, name, leftAst.range, topLevel);
-            }
+            for (const name of names) this.assigned.set(this.declare(scope, name, leftAst.range, topLevel), leftAst.range);
             return { kind: 'unify', left: this.term(scope, leftAst), right, declare: true };
           }
           return { kind: 'unify', left: this.term(scope, leftAst), right: this.term(scope, rightAst), declare: false };
@@ -386,6 +400,100 @@ export function capturesOf(node: object): Set<string> {
   return (node as { captures?: Set<string> }).captures ?? EMPTY;
 }
 const EMPTY = new Set<string>();
+
+/** Calls `visit` with the name of every variable in a term, nested bodies included. */
+function visitVars(term: Term, visit: (name: string) => void): void {
+  switch (term.kind) {
+    case 'var':
+      visit(term.name);
+      return;
+    case 'ref':
+      visitVars(term.head, visit);
+      term.path.forEach((part) => visitVars(part, visit));
+      return;
+    case 'array':
+    case 'set':
+      term.items.forEach((item) => visitVars(item, visit));
+      return;
+    case 'object':
+      term.entries.forEach(([key, value]) => {
+        visitVars(key, visit);
+        visitVars(value, visit);
+      });
+      return;
+    case 'arraycomp':
+    case 'setcomp':
+      visitVars(term.head, visit);
+      term.body.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit)));
+      return;
+    case 'objectcomp':
+      visitVars(term.key, visit);
+      visitVars(term.value, visit);
+      term.body.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit)));
+      return;
+    case 'call':
+      term.args.forEach((arg) => visitVars(arg, visit));
+      return;
+    case 'template':
+      term.parts.forEach((part) => (Array.isArray(part) ? part.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit))) : visitVars(part, visit)));
+      return;
+    default:
+      return;
+  }
+}
+
+/** Calls `visit` with each top-level term of an expression (nested bodies through their terms). */
+function visitExprTerms(expr: Expr, visit: (term: Term) => void): void {
+  const operation = expr.operation;
+  switch (operation.kind) {
+    case 'term':
+      visit(operation.term);
+      break;
+    case 'unify':
+      visit(operation.left);
+      visit(operation.right);
+      break;
+    case 'somein':
+      if (operation.key) visit(operation.key);
+      visit(operation.value);
+      visit(operation.domain);
+      break;
+    case 'every':
+      if (operation.key) visit(operation.key);
+      visit(operation.value);
+      visit(operation.domain);
+      operation.body.forEach((inner) => visitExprTerms(inner, visit));
+      break;
+    case 'query':
+      operation.body.forEach((inner) => visitExprTerms(inner, visit));
+      break;
+    case 'logical':
+      [...operation.left, ...operation.right].forEach((inner) => visitExprTerms(inner, visit));
+      break;
+    default:
+      break;
+  }
+  expr.with.forEach((modifier) => visit(modifier.value));
+}
+
+/** Whether a value has a declared type (element types of collections are not checked). */
+function typeAccepts(type: Type, value: Value): boolean {
+  if (type.type === 'any') {
+    if (!type.of) return true;
+    const options = Array.isArray(type.of) ? type.of : [type.of];
+    return options.length === 0 || options.some((option) => typeAccepts(option, value));
+  }
+  if (type.type === 'function') return true;
+  return typeOf(value) === type.type;
+}
+
+function typeText(type: Type): string {
+  if (type.type === 'any' && type.of) {
+    const options = Array.isArray(type.of) ? type.of : [type.of];
+    return `one of {${options.map(typeText).join(', ')}}`;
+  }
+  return type.type;
+}
 
 function valueTerm(value: Value, range: Ast.Range): Term {
   return { kind: 'value', value, range };
@@ -820,7 +928,7 @@ class Compiler {
       if (imports.has(name)) this.errors.push({ code: 'rego_compile_error', message: `import must not shadow import ${name}`, file: source.file, range: imported.range });
       imports.set(name, imported.path.terms);
     }
-    return { file: source.file, packagePath, globals, imports, usedImports: new Set() };
+    return { file: source.file, strict: this.options.strict, packagePath, globals, imports, usedImports: new Set() };
   }
 
   private addRule(context: ModuleContext, astRule: Ast.Rule): void {
@@ -903,6 +1011,16 @@ class Compiler {
       checkHead(term, result.bound, safety, head.range);
     }
     if (astRule.else) rule.else = this.convertRule(context, astRule.else, rule);
+    if (context.strict) {
+      // OPA's strict mode: a variable assigned with `:=` and never read is an error.
+      const counts = new Map<string, number>();
+      const count = (term: Term): void => visitVars(term, (name) => counts.set(name, (counts.get(name) ?? 0) + 1));
+      rule.body.forEach((expr) => visitExprTerms(expr, count));
+      [...rule.suffix, ...(key ? [key] : []), value].forEach(count);
+      for (const [name, range] of converter.assigned) {
+        if (!name.startsWith('_') && (counts.get(name) ?? 0) <= 1) errors.push({ code: 'rego_compile_error', message: `assigned var ${displayName(name)} unused`, file: context.file, range });
+      }
+    }
     return rule;
   }
 

@@ -1,0 +1,98 @@
+// `node dist/cli.js eval` as a user runs it, following `opa eval`: data and policy loading with -d
+// and -b, input with -i, the json/values/bindings/pretty formats, errors and exit codes.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensureBuilt, projectRoot } from '../support/build';
+
+const cliPath = join(projectRoot, 'dist', 'cli.js');
+
+function cli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+describe('eval', () => {
+  let root: string;
+  before(async () => {
+    await ensureBuilt([cliPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-eval-'));
+    writeTree(root, {
+      'policy/authz.rego': 'package authz\n\ndefault allow := false\n\nallow if {\n\tsome role in data.roles[input.user]\n\trole == "admin"\n}\n\nhello := sprintf("hi %s", [input.user]) if print("user is", input.user)\n',
+      'policy/roles/data.json': '{"alice": ["admin"], "bob": ["dev"]}',
+      'bundle/.manifest': '{"roots": ["config"]}',
+      'bundle/config/data.yaml': 'limit: 10\n',
+      'input.json': '{"user": "alice"}',
+      'broken.json': '{"user": ',
+    });
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('prints OPA\'s JSON shape with values, text, location and bindings', () => {
+    const run = cli(['eval', '-d', 'policy', '-i', 'input.json', 'x := data.authz.allow'], root);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      result: [{ expressions: [{ value: true, text: 'x := data.authz.allow', location: { row: 1, col: 1 } }], bindings: { x: true } }],
+    });
+  });
+
+  it('places data files at their folder path', () => {
+    const run = cli(['eval', '-d', 'policy', '-f', 'values', 'data.roles.bob'], root);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), [['dev']]);
+  });
+
+  it('loads bundles with -b, checking data against the manifest roots', () => {
+    const run = cli(['eval', '-b', 'bundle', '-f', 'values', 'data.config.limit'], root);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), [10]);
+  });
+
+  it('prints {} when the query is undefined, and --fail turns that into exit 1', () => {
+    const undefinedRun = cli(['eval', '-d', 'policy', 'data.authz.missing'], root);
+    assert.equal(undefinedRun.status, 0);
+    assert.deepEqual(JSON.parse(undefinedRun.stdout), {});
+    assert.equal(cli(['eval', '--fail', '-d', 'policy', 'data.authz.missing'], root).status, 1);
+    assert.equal(cli(['eval', '--fail-defined', '-d', 'policy', 'data.authz.allow'], root).status, 1);
+  });
+
+  it('shows bindings with -f bindings and print output on stderr', () => {
+    const run = cli(['eval', '-d', 'policy', '-i', 'input.json', '-f', 'bindings', 'h := data.authz.hello'], root);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), [{ h: 'hi alice' }]);
+    assert.match(run.stderr, /user is alice/);
+  });
+
+  it('reports errors as JSON with codes and locations, exit 1', () => {
+    writeTree(root, { 'bad/bad.rego': 'package bad\n\np if x > 1\n' });
+    const run = cli(['eval', '-d', 'bad', 'data.bad.p'], root);
+    assert.equal(run.status, 1);
+    const output = JSON.parse(run.stdout);
+    assert.equal(output.errors[0].code, 'rego_unsafe_var_error');
+    assert.equal(output.errors[0].location.row, 3);
+  });
+
+  it('reports a malformed input file with its line and column', () => {
+    const run = cli(['eval', '-i', 'broken.json', 'input'], root);
+    assert.equal(run.status, 1);
+    const output = JSON.parse(run.stdout);
+    assert.equal(output.errors[0].code, 'rego_load_error');
+    assert.match(output.errors[0].message, /broken\.json/);
+  });
+
+  it('reports evaluation errors with --strict-builtin-errors', () => {
+    const run = cli(['eval', '--strict-builtin-errors', 'x := 1 / 0'], root);
+    assert.equal(run.status, 1);
+    assert.equal(JSON.parse(run.stdout).errors[0].code, 'eval_builtin_error');
+  });
+});
