@@ -9,7 +9,8 @@ import { ModuleParser, parse } from './ast/parse';
 import type { Module, ParseError } from './ast/nodes';
 import type { RegoVersion } from './syntax/prepare';
 import { LineIndex } from './syntax/line-index';
-import { Engine, type EvaluateResult, type LocatedError, type SourceFile } from './eval/engine';
+import { Engine, systemEnvironment, type EvaluateResult, type LocatedError, type SourceFile } from './eval/engine';
+import { networkEnvironment } from './network-transport';
 import { DocumentError, mergeAt, readDocument } from './eval/documents';
 import { compile } from './analysis/compile';
 import { ObjectValue, toJSON, type Value } from './value/value';
@@ -21,7 +22,7 @@ Commands:
                                                            report syntax and compile errors in .rego files (folders are searched recursively)
   parse [--v0-compatible] FILE                             print the syntax tree of a .rego file as JSON
   eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
-       [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] QUERY
+       [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
   help                                                     print this message
 `;
@@ -280,6 +281,7 @@ function evalCommand(args: string[]): number {
   let fail = false;
   let failDefined = false;
   let timeoutMs = 30_000;
+  let allowNet = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -322,6 +324,9 @@ function evalCommand(args: string[]): number {
       case '--fail-defined':
         failDefined = true;
         break;
+      case '--allow-net':
+        allowNet = true;
+        break;
       case '--timeout':
         timeoutMs = Number(value());
         if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout needs a positive number of milliseconds');
@@ -350,7 +355,8 @@ function evalCommand(args: string[]): number {
   const engine = new Engine({ regoVersion: version, strict });
   engine.setModules(loaded.modules);
   engine.setData(loaded.data);
-  const result = engine.evaluate(query, { input, strictBuiltinErrors, timeoutMs });
+  const environment = allowNet ? networkEnvironment(systemEnvironment) : systemEnvironment;
+  const result = engine.evaluate(query, { input, strictBuiltinErrors, timeoutMs, environment });
   for (const line of result.printed) process.stderr.write(`${line.text}\n`);
   if (result.errors.length > 0) return report(result.errors);
   switch (format) {

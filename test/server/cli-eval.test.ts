@@ -2,7 +2,9 @@
 // and -b, input with -i, the json/values/bindings/pretty formats, errors and exit codes.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +15,18 @@ const cliPath = join(projectRoot, 'dist', 'cli.js');
 function cli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the tool without blocking this process (a test may serve HTTP to it meanwhile). */
+function cliAsync(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 function writeTree(root: string, files: Record<string, string>): void {
@@ -88,6 +102,26 @@ describe('eval', () => {
     const output = JSON.parse(run.stdout);
     assert.equal(output.errors[0].code, 'rego_load_error');
     assert.match(output.errors[0].message, /broken\.json/);
+  });
+
+  it('keeps http.send off unless --allow-net is given', async () => {
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end('{"ok": true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const query = `http.send({"method": "get", "url": "http://127.0.0.1:${port}/"}).body`;
+    try {
+      const off = await cliAsync(['eval', '--strict-builtin-errors', query], root);
+      assert.equal(off.status, 1);
+      assert.match(JSON.parse(off.stdout).errors[0].message, /network access is disabled/);
+      const on = await cliAsync(['eval', '--allow-net', '-f', 'values', query], root);
+      assert.equal(on.status, 0, on.stdout + on.stderr);
+      assert.deepEqual(JSON.parse(on.stdout), [{ ok: true }], on.stdout);
+    } finally {
+      server.close();
+    }
   });
 
   it('reports evaluation errors with --strict-builtin-errors', () => {

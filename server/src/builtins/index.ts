@@ -17,6 +17,7 @@ import * as jsonSchema from './json-schema.js';
 import * as jwt from './jwt.js';
 import * as language from './language.js';
 import * as net from './net.js';
+import * as network from './network.js';
 import * as numbers from './numbers.js';
 import * as objects from './objects.js';
 import * as providersAws from './providers-aws.js';
@@ -49,6 +50,7 @@ export const BUILTINS: readonly Builtin[] = [
   ...familyOf(jwt),
   ...familyOf(language),
   ...familyOf(net),
+  ...familyOf(network),
   ...familyOf(numbers),
   ...familyOf(objects),
   ...familyOf(providersAws),
