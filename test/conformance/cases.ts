@@ -86,7 +86,8 @@ export function runCase(testCase: Case): Outcome {
       const error = result.errors[0];
       if (!error) return { case: testCase, passed: false, detail: `want error ${testCase.want_error_code ?? ''} ${testCase.want_error ?? ''}\n     got ${result.results.length} result(s): ${result.results.map((r) => bindingsText(Object.fromEntries(r.bindings), false)).join(' ')}` };
       if (testCase.want_error_code && error.code !== testCase.want_error_code) return { case: testCase, passed: false, detail: `want error code ${testCase.want_error_code}\n     got ${error.code}: ${error.message}` };
-      if (testCase.want_error && !error.message.includes(testCase.want_error)) return { case: testCase, passed: false, detail: `want error containing ${JSON.stringify(testCase.want_error)}\n     got ${error.code}: ${error.message}` };
+      // OPA's runner matches against the error as printed, which starts with the code.
+      if (testCase.want_error && !`${error.code}: ${error.message}`.includes(testCase.want_error)) return { case: testCase, passed: false, detail: `want error containing ${JSON.stringify(testCase.want_error)}\n     got ${error.code}: ${error.message}` };
       return { case: testCase, passed: true };
     }
     if (result.errors.length > 0) {

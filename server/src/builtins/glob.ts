@@ -8,6 +8,7 @@
 import { RE2JS } from 're2js';
 import { BuiltinError, T, expectString, operandError, type Builtin } from './declaration.js';
 import { typeOf, type Value } from '../value/value.js';
+import { RecentlyUsedCache } from './regex.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading a pattern (gobwas/glob's lexer and parser)
@@ -263,24 +264,10 @@ function toRegex(node: GlobNode, delimiters: string[]): string {
   }
 }
 
-const CACHE_LIMIT = 100;
-const globCache = new Map<string, RE2JS>();
+const globCache = new RecentlyUsedCache<RE2JS>(100);
 
 function compileGlob(pattern: string, delimiters: string[]): RE2JS {
-  const key = `${pattern}\u0000${delimiters.join('')}`;
-  const hit = globCache.get(key);
-  if (hit) {
-    globCache.delete(key);
-    globCache.set(key, hit);
-    return hit;
-  }
-  const compiled = RE2JS.compile(`^${toRegex(parse(pattern), delimiters)}$`);
-  globCache.set(key, compiled);
-  if (globCache.size > CACHE_LIMIT) {
-    const oldest = globCache.keys().next().value;
-    if (oldest !== undefined) globCache.delete(oldest);
-  }
-  return compiled;
+  return globCache.get(`${pattern}\u0000${delimiters.join('')}`, () => RE2JS.compile(`^${toRegex(parse(pattern), delimiters)}$`));
 }
 
 /** The delimiters operand: null means none, an empty array means ".", otherwise single characters. */

@@ -150,7 +150,7 @@ function parseCIDR(text: string): { ip: Bytes; network: Network } {
   const prefixText = text.slice(slash + 1);
   if (!address || address.zone !== '' || !/^[0-9]+$/.test(prefixText)) throw cidrError(text);
   const bits = address.isIPv4 ? 32 : 128;
-  const prefix = prefixText.length > 4 ? Infinity : Number(prefixText);
+  const prefix = Number(prefixText);
   if (prefix > bits) throw cidrError(text);
   const mask = cidrMask(prefix, bits);
   const ip = applyMask(address.bytes, mask);
@@ -327,8 +327,8 @@ function cidrContainsMatches(cidrs: Value, addresses: Value): SetValue {
 const EXPAND_LIMIT = 1n << 20n;
 
 function cidrExpand(text: string): SetValue {
-  const { ip, network } = parseCIDR(text);
-  const start = applyMask(ip, network.mask) ?? network.ip;
+  const { network } = parseCIDR(text);
+  const start = network.ip;
   const hostBits = network.mask.length * 8 - maskLength(network.mask);
   const count = 1n << BigInt(hostBits);
   if (count > EXPAND_LIMIT) {

@@ -21,25 +21,39 @@ interface CompiledPattern {
   groupNames: Record<string, number>;
 }
 
-const CACHE_LIMIT = 100;
-const patternCache = new Map<string, CompiledPattern>();
+/**
+ * A map that keeps the `limit` most recently used entries (compiled patterns here and in glob.ts),
+ * building missing ones on demand; a build that throws caches nothing.
+ */
+export class RecentlyUsedCache<V> {
+  private readonly entries = new Map<string, V>();
 
-/** Keeps at most CACHE_LIMIT compiled patterns, dropping the one used longest ago. */
+  constructor(private readonly limit: number) {}
+
+  get(key: string, build: () => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const value = build();
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return value;
+  }
+}
+
+const patternCache = new RecentlyUsedCache<CompiledPattern>(100);
+
 function cached(key: string, compile: () => RE2JS): CompiledPattern {
-  const hit = patternCache.get(key);
-  if (hit) {
-    patternCache.delete(key);
-    patternCache.set(key, hit);
-    return hit;
-  }
-  const pattern = compile();
-  const entry = { pattern, engine: pattern.re2(), groupNames: pattern.namedGroups() };
-  patternCache.set(key, entry);
-  if (patternCache.size > CACHE_LIMIT) {
-    const oldest = patternCache.keys().next().value;
-    if (oldest !== undefined) patternCache.delete(oldest);
-  }
-  return entry;
+  return patternCache.get(key, () => {
+    const pattern = compile();
+    return { pattern, engine: pattern.re2(), groupNames: pattern.namedGroups() };
+  });
 }
 
 /** Compiles with Go's (Perl-like) syntax flags; the error text is Go's ("error parsing regexp: ..."). */
@@ -131,9 +145,16 @@ function groupReference(text: string): { name: string; number: number; rest: str
     if (text[position] !== '}') return undefined;
     position++;
   }
-  // Only plain decimal numbers without a leading zero name a group by position.
-  let number = /^[0-9]+$/.test(name) && !(name.length > 1 && name.startsWith('0')) ? Number(name) : -1;
-  if (number > 1e8) number = -1;
+  // Only decimal numbers (of at most nine digits, without a leading zero) name a group by position.
+  let number = 0;
+  for (const character of name) {
+    if (character < '0' || character > '9' || number >= 1e8) {
+      number = -1;
+      break;
+    }
+    number = number * 10 + Number(character);
+  }
+  if (name.length > 1 && name.startsWith('0')) number = -1;
   return { name, number, rest: text.slice(position) };
 }
 
