@@ -73,7 +73,7 @@ export function runCase(testCase: Case): Outcome {
   if (testCase.skip) return { case: testCase, passed: true, skipped: true };
   try {
     const engine = new Engine();
-    engine.setModules((testCase.modules ?? []).map((text, index) => ({ file: `module-${index}.rego`, text })));
+    engine.setModules((testCase.modules ?? []).map((text, index) => ({ file: `test-${index}.rego`, text })));
     engine.setData(fromJS(testCase.data ?? {}));
     let input: Value | undefined = testCase.input === undefined ? undefined : fromJS(testCase.input);
     if (testCase.input_term !== undefined) {
@@ -87,7 +87,8 @@ export function runCase(testCase: Case): Outcome {
       if (!error) return { case: testCase, passed: false, detail: `want error ${testCase.want_error_code ?? ''} ${testCase.want_error ?? ''}\n     got ${result.results.length} result(s): ${result.results.map((r) => bindingsText(Object.fromEntries(r.bindings), false)).join(' ')}` };
       if (testCase.want_error_code && error.code !== testCase.want_error_code) return { case: testCase, passed: false, detail: `want error code ${testCase.want_error_code}\n     got ${error.code}: ${error.message}` };
       // OPA's runner matches against the error as printed, which starts with the code.
-      if (testCase.want_error && !`${error.code}: ${error.message}`.includes(testCase.want_error)) return { case: testCase, passed: false, detail: `want error containing ${JSON.stringify(testCase.want_error)}\n     got ${error.code}: ${error.message}` };
+      const printed = `${error.location ? `${error.location.file}:${error.location.row}: ` : ''}${error.code}: ${error.message}`;
+      if (testCase.want_error && !printed.includes(testCase.want_error)) return { case: testCase, passed: false, detail: `want error containing ${JSON.stringify(testCase.want_error)}\n     got ${error.code}: ${error.message}` };
       return { case: testCase, passed: true };
     }
     if (result.errors.length > 0) {

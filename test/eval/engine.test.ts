@@ -65,12 +65,17 @@ test('a runaway range ends with a clear error, not an out-of-memory crash', () =
   assert.match(result.errors[0].message, /too large/);
 });
 
-test('deep recursion through comprehensions ends with a clear error', () => {
-  const engine = engineWith('package p\nf(n) := [x | x := f(n + 1)]\n');
-  const result = engine.evaluate('data.p.f(0)');
+test('recursion the compiler cannot see (through a dynamic data ref) ends with a clear error', () => {
+  const engine = engineWith('package p\nq := count([1 | data[_].q])\n');
+  const result = engine.evaluate('data.p.q');
   assert.equal(result.errors.length, 1);
-  assert.equal(result.errors[0].code, 'eval_cancel_error');
-  assert.match(result.errors[0].message, /nested too deeply/);
+  assert.equal(result.errors[0].code, 'eval_recursion_error');
+  assert.match(result.errors[0].message, /rule data\.p\.q is recursive/);
+});
+
+test('recursion the compiler can see is a compile error', () => {
+  const result = engineWith('package p\nf(n) := [x | x := f(n + 1)]\n').evaluate('data.p.f(0)');
+  assert.equal(result.errors[0]?.code, 'rego_recursion_error');
 });
 
 test('the step budget and the deadline stop long evaluations', () => {

@@ -67,13 +67,14 @@ export const builtins: Builtin[] = [
     name: 'opa.runtime',
     params: [],
     result: { name: 'output', type: T.object(T.string, T.any), description: 'facts about the running engine: its version and environment' },
-    description: 'Returns facts about the engine running the policy, such as its version; empty environment variables unless the host provides them.',
+    description: 'Returns facts about the program running the policy (its version, environment, configuration); an empty object when the host provides none.',
     categories: ['opa'],
     nondeterministic: true,
     impl: (_args, context) => {
       const runtime = context.environment.runtime?.();
       if (runtime !== undefined && typeOf(runtime) === 'object') return runtime as Value;
-      return ObjectValue.fromRecord({ env: new ObjectValue(), version: 'rego-lens', commit: '', config: new ObjectValue() });
+      // Without a host that describes itself, OPA's answer is an empty object too.
+      return new ObjectValue();
     },
   },
 ];
