@@ -7,6 +7,7 @@
  * and PEM decoders (with Go's error messages) and public and private key loading.
  */
 import * as nodeCrypto from 'node:crypto';
+import { isIP } from 'node:net';
 import {
   BuiltinError,
   expectObject,
@@ -66,8 +67,8 @@ function bigintFromBase64Url(text: string): bigint {
   return bigintOf(Buffer.from(text, 'base64url'));
 }
 
-function numberValue(n: bigint | number): Value {
-  return normalizeNumber(typeof n === 'number' ? n : n);
+function numberValue(n: bigint): Value {
+  return normalizeNumber(n);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +280,6 @@ const TAG_BOOLEAN = 0x01;
 const TAG_INTEGER = 0x02;
 const TAG_BIT_STRING = 0x03;
 const TAG_OCTET_STRING = 0x04;
-const TAG_NULL = 0x05;
 const TAG_OID = 0x06;
 const TAG_UTF8_STRING = 0x0c;
 const TAG_NUMERIC_STRING = 0x12;
@@ -313,10 +313,6 @@ class DerReader {
 
   get empty(): boolean {
     return this.position >= this.data.length;
-  }
-
-  get remaining(): Uint8Array {
-    return this.data.subarray(this.position);
   }
 
   peekTag(): number | undefined {
@@ -433,6 +429,16 @@ function derBitString(contents: Uint8Array): { bytes: Uint8Array; bitLength: num
   const bytes = contents.subarray(1);
   if (bytes.length > 0 && bytes[bytes.length - 1] & ((1 << padding) - 1)) return undefined;
   return { bytes, bitLength: bytes.length * 8 - padding };
+}
+
+/** The elements of a DER SEQUENCE (which must fill `bytes`), each with tag `tag`. */
+function sequenceOf(bytes: Uint8Array, tag: number, failure: string): DerElement[] {
+  const sequence = new DerReader(bytes).read(TAG_SEQUENCE);
+  if (!sequence) throw new DerError(failure);
+  const reader = new DerReader(sequence.contents);
+  const items: DerElement[] = [];
+  while (!reader.empty) items.push(reader.expect(tag, failure));
+  return items;
 }
 
 function readBoolean(reader: DerReader, failure: string): boolean {
@@ -848,7 +854,7 @@ export function ipText(ip: Uint8Array): string {
 }
 
 /** Go's `url.URL` fields, as a SAN URI parses. */
-interface GoUrl {
+export interface GoUrl {
   scheme: string;
   opaque: string;
   hasUser: boolean;
@@ -891,8 +897,8 @@ function percentEncode(text: string, mode: 'path' | 'fragment'): string {
   return out;
 }
 
-/** A simplified `url.Parse` covering what certificate URIs contain. */
-function parseGoUrl(text: string): GoUrl {
+/** A simplified `url.Parse` covering what certificate URIs and request URLs contain. */
+export function parseGoUrl(text: string): GoUrl {
   if (/[\x00-\x1f\x7f]/.test(text)) throw new Error('net/url: invalid control character in URL');
   const url: GoUrl = {
     scheme: '', opaque: '', hasUser: false, host: '', path: '', rawPath: '',
@@ -951,6 +957,11 @@ function parseGoUrl(text: string): GoUrl {
   return url;
 }
 
+/** Go's `url.URL.EscapedPath()`. */
+export function goUrlEscapedPath(url: GoUrl): string {
+  return url.rawPath || percentEncode(url.path, 'path');
+}
+
 /** Go's `url.URL.String()` for the URLs `parseGoUrl` produces. */
 function goUrlText(url: GoUrl): string {
   let out = url.scheme ? `${url.scheme}:` : '';
@@ -960,7 +971,7 @@ function goUrlText(url: GoUrl): string {
     if (url.scheme || url.host || url.hasUser) {
       if (!(url.omitHost && url.host === '' && !url.hasUser) && (url.host || url.path || url.hasUser)) out += `//${url.host}`;
     }
-    const path = url.rawPath || percentEncode(url.path, 'path');
+    const path = goUrlEscapedPath(url);
     if (path && !path.startsWith('/') && url.host) out += '/';
     out += path;
   }
@@ -1264,13 +1275,8 @@ function processExtensions(certificate: Certificate): void {
       case '2.5.29.30':
         unhandled = parseNameConstraints(certificate, extension);
         break;
-      case '2.5.29.31': {
-        const sequence = reader.read(TAG_SEQUENCE);
-        if (!sequence) throw new DerError('x509: invalid CRL distribution points');
-        const points = new DerReader(sequence.contents);
-        while (!points.empty) {
-          const point = points.read(TAG_SEQUENCE);
-          if (!point) throw new DerError('x509: invalid CRL distribution point');
+      case '2.5.29.31':
+        for (const point of sequenceOf(extension.value, TAG_SEQUENCE, 'x509: invalid CRL distribution point')) {
           const name = new DerReader(point.contents).readOptional(contextTag(0, true), 'x509: invalid CRL distribution point');
           if (!name) continue;
           const fullName = new DerReader(name.contents).read(contextTag(0, true));
@@ -1283,7 +1289,6 @@ function processExtensions(certificate: Certificate): void {
           }
         }
         break;
-      }
       case '2.5.29.35': {
         const sequence = reader.read(TAG_SEQUENCE);
         if (!sequence) throw new DerError('x509: invalid authority key identifier');
@@ -1311,15 +1316,11 @@ function processExtensions(certificate: Certificate): void {
         break;
       }
       case '2.5.29.32': {
-        const sequence = reader.read(TAG_SEQUENCE);
-        if (!sequence) throw new DerError('x509: invalid certificate policies');
-        const policies = new DerReader(sequence.contents);
         const seen = new Set<string>();
         const found: string[] = [];
         const identifiers: bigint[][] = [];
-        while (!policies.empty) {
-          const policy = policies.read(TAG_SEQUENCE);
-          const oidElement = policy && new DerReader(policy.contents).read(TAG_OID);
+        for (const policy of sequenceOf(extension.value, TAG_SEQUENCE, 'x509: invalid certificate policies')) {
+          const oidElement = new DerReader(policy.contents).read(TAG_OID);
           const oid = oidElement && derOid(oidElement.contents);
           if (!oid || seen.has(oidText(oid))) throw new DerError('x509: invalid certificate policies');
           seen.add(oidText(oid));
@@ -1331,37 +1332,35 @@ function processExtensions(certificate: Certificate): void {
         certificate.policyIdentifiers = identifiers;
         break;
       }
-      case '2.5.29.33': {
-        const sequence = reader.read(TAG_SEQUENCE);
-        if (!sequence) throw new DerError('x509: invalid policy mappings extension');
-        const mappings = new DerReader(sequence.contents);
-        while (!mappings.empty) {
-          const pair = mappings.read(TAG_SEQUENCE);
-          if (!pair) throw new DerError('x509: invalid policy mappings extension');
+      case '2.5.29.33':
+        for (const pair of sequenceOf(extension.value, TAG_SEQUENCE, 'x509: invalid policy mappings extension')) {
           const fields = new DerReader(pair.contents);
           const issuer = readOid(fields, 'x509: invalid policy mappings extension');
           const subject = readOid(fields, 'x509: invalid policy mappings extension');
           certificate.policyMappings = append(certificate.policyMappings, { issuerDomainPolicy: oidText(issuer), subjectDomainPolicy: oidText(subject) });
         }
         break;
-      }
       case '2.5.29.36': {
         const sequence = reader.read(TAG_SEQUENCE);
         if (!sequence) throw new DerError('x509: invalid policy constraints extension');
         const fields = new DerReader(sequence.contents);
-        const require = fields.readOptional(contextTag(0, false), 'x509: invalid policy constraints extension');
-        if (require) {
-          const value = derInteger(require.contents);
+        // Both fields are optional [0] and [1] integers; the "Zero" flags tell 0 from absent.
+        const optionalCount = (n: number): number | undefined => {
+          const element = fields.readOptional(contextTag(n, false), 'x509: invalid policy constraints extension');
+          if (!element) return undefined;
+          const value = derInteger(element.contents);
           if (value === undefined || value > 0x7fffffffn || value < -0x80000000n) throw new DerError('x509: invalid policy constraints extension');
-          certificate.requireExplicitPolicy = Number(value);
-          certificate.requireExplicitPolicyZero = value === 0n;
+          return Number(value);
+        };
+        const requireExplicit = optionalCount(0);
+        if (requireExplicit !== undefined) {
+          certificate.requireExplicitPolicy = requireExplicit;
+          certificate.requireExplicitPolicyZero = requireExplicit === 0;
         }
-        const inhibit = fields.readOptional(contextTag(1, false), 'x509: invalid policy constraints extension');
-        if (inhibit) {
-          const value = derInteger(inhibit.contents);
-          if (value === undefined || value > 0x7fffffffn || value < -0x80000000n) throw new DerError('x509: invalid policy constraints extension');
-          certificate.inhibitPolicyMapping = Number(value);
-          certificate.inhibitPolicyMappingZero = value === 0n;
+        const inhibitMapping = optionalCount(1);
+        if (inhibitMapping !== undefined) {
+          certificate.inhibitPolicyMapping = inhibitMapping;
+          certificate.inhibitPolicyMappingZero = inhibitMapping === 0;
         }
         break;
       }
@@ -1369,13 +1368,8 @@ function processExtensions(certificate: Certificate): void {
         certificate.inhibitAnyPolicy = readSmallInteger(reader, 'x509: invalid inhibit any policy extension');
         certificate.inhibitAnyPolicyZero = certificate.inhibitAnyPolicy === 0;
         break;
-      case '1.3.6.1.5.5.7.1.1': {
-        const sequence = reader.read(TAG_SEQUENCE);
-        if (!sequence) throw new DerError('x509: invalid authority info access');
-        const entries = new DerReader(sequence.contents);
-        while (!entries.empty) {
-          const entry = entries.read(TAG_SEQUENCE);
-          if (!entry) throw new DerError('x509: invalid authority info access');
+      case '1.3.6.1.5.5.7.1.1':
+        for (const entry of sequenceOf(extension.value, TAG_SEQUENCE, 'x509: invalid authority info access')) {
           const fields = new DerReader(entry.contents);
           const method = oidText(readOid(fields, 'x509: invalid authority info access'));
           if (fields.peekTag() !== contextTag(6, false)) continue;
@@ -1386,7 +1380,6 @@ function processExtensions(certificate: Certificate): void {
           else if (method === '1.3.6.1.5.5.7.48.2') certificate.issuingCertificateURL = append(certificate.issuingCertificateURL, text);
         }
         break;
-      }
       default:
         unhandled = true;
     }
@@ -1734,35 +1727,29 @@ function hostnameMatches(pattern: string, host: string): boolean {
   return patternLabels.every((label, i) => (i === 0 && label === '*') || label === hostLabels[i]);
 }
 
+/** Go's `net.ParseIP`: dotted IPv4 or IPv6 text (zones rejected), as 4 or 16 bytes. */
 function parseIpText(text: string): Uint8Array | undefined {
-  if (nodeNetIsIp(text) === 4) return Uint8Array.from(text.split('.').map(Number));
-  if (nodeNetIsIp(text) === 6) {
-    const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-    const parse = (part: string): number[] => (part === '' ? [] : part.split(':').flatMap((group) => {
-      if (group.includes('.')) return Array.from(parseIpText(group) ?? []).reduce<number[]>((acc, b, i) => (i % 2 ? [...acc.slice(0, -1), acc[acc.length - 1] * 256 + b] : [...acc, b]), []);
-      return [parseInt(group, 16)];
-    }));
-    const left = parse(head);
-    const right = tail === undefined ? [] : parse(tail);
-    const groups = [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
-    const bytes = new Uint8Array(16);
-    groups.forEach((group, i) => {
-      bytes[2 * i] = group >> 8;
-      bytes[2 * i + 1] = group & 0xff;
-    });
-    return bytes;
+  const kind = isIP(text);
+  if (kind === 4) return Uint8Array.from(text.split('.').map(Number));
+  if (kind !== 6 || text.includes('%')) return undefined;
+  let source = text;
+  // A dotted IPv4 tail stands for the last two groups.
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(source);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    source = `${source.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  return undefined;
-}
-
-function nodeNetIsIp(text: string): number {
-  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(text)) return 4;
-  if (/^[0-9a-fA-F:.]+$/.test(text) && text.includes(':')) {
-    const doubled = text.split('::').length - 1;
-    if (doubled > 1) return 0;
-    return 6;
-  }
-  return 0;
+  const groupsOf = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const halves = source.split('::');
+  const left = groupsOf(halves[0]);
+  const right = halves.length > 1 ? groupsOf(halves[1]) : [];
+  const groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const bytes = new Uint8Array(16);
+  groups.forEach((group, i) => {
+    bytes[2 * i] = group >> 8;
+    bytes[2 * i + 1] = group & 0xff;
+  });
+  return bytes;
 }
 
 function sameIp(a: Uint8Array, b: Uint8Array): boolean {
@@ -2048,14 +2035,10 @@ function certificateRequestValue(der: Uint8Array): ObjectValue {
       const type = attributeFields.read(TAG_OID);
       if (type && oidText(derOid(type.contents) ?? []) === '1.2.840.113549.1.9.14') {
         const values = attributeFields.read(TAG_SET);
-        const list = values && new DerReader(values.contents).read(TAG_SEQUENCE);
-        if (!list) throw new DerError('x509: invalid extension request');
-        const items = new DerReader(list.contents);
-        while (!items.empty) {
-          const item = items.read(TAG_SEQUENCE);
-          if (!item) throw new DerError('x509: invalid extension request');
-          extensions.push(parseExtension(item));
-        }
+        if (!values) throw new DerError('x509: invalid extension request');
+        const first = new DerReader(values.contents).read(TAG_SEQUENCE);
+        if (!first) throw new DerError('x509: invalid extension request');
+        for (const item of sequenceOf(first.element, TAG_SEQUENCE, 'x509: invalid extension request')) extensions.push(parseExtension(item));
       }
     }
   }
@@ -2084,4 +2067,392 @@ function certificateRequestValue(der: Uint8Array): ObjectValue {
     IPAddresses: names.ipAddresses ? names.ipAddresses.map(ipText) : null,
     URIs: names.uris ? names.uris.map(goUrlValue) : null,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private keys
+
+type PrivateKeyFormat = 'pkcs1' | 'pkcs8' | 'sec1';
+
+/** The tag of each format's second field: PKCS #1 a modulus, PKCS #8 an algorithm, SEC 1 a key string. */
+const SECOND_FIELD: Record<PrivateKeyFormat, number> = { pkcs1: TAG_INTEGER, pkcs8: TAG_SEQUENCE, sec1: TAG_OCTET_STRING };
+
+function tryPrivateKey(der: Uint8Array, type: PrivateKeyFormat): nodeCrypto.KeyObject | undefined {
+  // OpenSSL is lenient about which format it is given; Go is not, so check the outline first.
+  const input = new DerReader(der);
+  const outer = input.read(TAG_SEQUENCE);
+  if (!outer || !input.empty) return undefined;
+  const fields = new DerReader(outer.contents);
+  if (!fields.read(TAG_INTEGER) || fields.peekTag() !== SECOND_FIELD[type]) return undefined;
+  try {
+    const key = nodeCrypto.createPrivateKey({ key: Buffer.from(der), format: 'der', type });
+    if (type === 'pkcs1' && key.asymmetricKeyType !== 'rsa') return undefined;
+    if (type === 'sec1' && key.asymmetricKeyType !== 'ec') return undefined;
+    return key;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Key types Go's `ParsePKCS8PrivateKey` returns. */
+const PKCS8_KEY_TYPES = new Set(['rsa', 'ec', 'ed25519', 'x25519']);
+
+/**
+ * Go's `ParsePKCS1PrivateKey`, `ParsePKCS8PrivateKey` and `ParseECPrivateKey`, with Go's hint
+ * when the bytes are a key in one of the other formats.
+ */
+function parsePrivateKeyDer(der: Uint8Array, format: PrivateKeyFormat): nodeCrypto.KeyObject {
+  const key = tryPrivateKey(der, format);
+  if (key) {
+    if (format === 'pkcs8' && !PKCS8_KEY_TYPES.has(key.asymmetricKeyType ?? '')) {
+      throw new BuiltinError('x509: PKCS#8 wrapping contained private key with unknown algorithm');
+    }
+    return key;
+  }
+  const hints: [PrivateKeyFormat, string][] = [
+    ['pkcs8', 'ParsePKCS8PrivateKey'],
+    ['pkcs1', 'ParsePKCS1PrivateKey'],
+    ['sec1', 'ParseECPrivateKey'],
+  ];
+  for (const [other, name] of hints) {
+    if (other !== format && tryPrivateKey(der, other)) {
+      throw new BuiltinError(`x509: failed to parse private key (use ${name} instead for this key format)`);
+    }
+  }
+  const what = { pkcs1: 'RSA private key', pkcs8: 'private key', sec1: 'EC private key' }[format];
+  throw new BuiltinError(`x509: failed to parse ${what}`);
+}
+
+/** Go's private key structs as JSON: `rsa.PrivateKey`, `ecdsa.PrivateKey`, `ed25519.PrivateKey`. */
+function privateKeyValue(key: nodeCrypto.KeyObject): Value {
+  const type = key.asymmetricKeyType;
+  if (type === 'x25519') return new ObjectValue();
+  const jwk = key.export({ format: 'jwk' }) as Record<string, string>;
+  const big = (field: string): Value => numberValue(bigintFromBase64Url(jwk[field]));
+  switch (type) {
+    case 'rsa':
+      return ObjectValue.fromRecord({
+        N: big('n'),
+        E: big('e'),
+        D: big('d'),
+        Primes: [big('p'), big('q')],
+        Precomputed: ObjectValue.fromRecord({ Dp: big('dp'), Dq: big('dq'), Qinv: big('qi'), CRTValues: [] }),
+      });
+    case 'ec':
+      return ObjectValue.fromRecord({ Curve: new ObjectValue(), X: big('x'), Y: big('y'), D: big('d') });
+    case 'ed25519':
+      return standardBase64(Buffer.concat([Buffer.from(jwk.d, 'base64url'), Buffer.from(jwk.x, 'base64url')]));
+    default:
+      return null;
+  }
+}
+
+/** OPA's `getPrivateKeysFromPEMData`: every RSA, PKCS#8 and EC private key block, in order. */
+function privateKeysFromPem(input: string): nodeCrypto.KeyObject[] {
+  let text: Uint8Array = utf8Bytes(input);
+  // Base64 of PEM is accepted too; anything that does not decode is taken as PEM text.
+  try {
+    text = decodeGoBase64(input);
+  } catch {
+    // Not base64.
+  }
+  const keys: nodeCrypto.KeyObject[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const before = rest.length;
+    const { block, rest: after } = decodePem(rest);
+    rest = after;
+    if (!block && rest.length === 0) break;
+    if (before === rest.length) break;
+    if (!block) continue;
+    if (block.type === 'RSA PRIVATE KEY') keys.push(parsePrivateKeyDer(block.bytes, 'pkcs1'));
+    else if (block.type === 'PRIVATE KEY') keys.push(parsePrivateKeyDer(block.bytes, 'pkcs8'));
+    else if (block.type === 'EC PRIVATE KEY') keys.push(parsePrivateKeyDer(block.bytes, 'sec1'));
+  }
+  return keys;
+}
+
+/** Go's `tls.X509KeyPair`, with the leaf populated as Go 1.23 and later do. */
+function keyPairValue(certificatePem: Uint8Array, keyPem: Uint8Array): ObjectValue {
+  const chain: Uint8Array[] = [];
+  const skipped: string[] = [];
+  let rest = certificatePem;
+  for (;;) {
+    const { block, rest: after } = decodePem(rest);
+    if (!block) break;
+    rest = after;
+    if (block.type === 'CERTIFICATE') chain.push(block.bytes);
+    else skipped.push(block.type);
+  }
+  if (chain.length === 0) {
+    if (skipped.length === 0) throw new BuiltinError('tls: failed to find any PEM data in certificate input');
+    if (skipped.length === 1 && skipped[0].endsWith('PRIVATE KEY')) {
+      throw new BuiltinError('tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched');
+    }
+    throw new BuiltinError(`tls: failed to find "CERTIFICATE" PEM block in certificate input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`);
+  }
+
+  const skippedKeys: string[] = [];
+  let keyBlock: PemBlock | undefined;
+  rest = keyPem;
+  for (;;) {
+    const { block, rest: after } = decodePem(rest);
+    if (!block) {
+      if (skippedKeys.length === 0) throw new BuiltinError('tls: failed to find any PEM data in key input');
+      if (skippedKeys.length === 1 && skippedKeys[0] === 'CERTIFICATE') {
+        throw new BuiltinError('tls: found a certificate rather than a key in the PEM for the private key');
+      }
+      throw new BuiltinError(`tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${skippedKeys.join(' ')}]`);
+    }
+    rest = after;
+    if (block.type === 'PRIVATE KEY' || block.type.endsWith(' PRIVATE KEY')) {
+      keyBlock = block;
+      break;
+    }
+    skippedKeys.push(block.type);
+  }
+
+  const leaf = parseCertificate(chain[0]);
+  const privateKey =
+    tryPrivateKey(keyBlock.bytes, 'pkcs1') ??
+    (() => {
+      const pkcs8 = tryPrivateKey(keyBlock.bytes, 'pkcs8');
+      if (pkcs8 && !['rsa', 'ec', 'ed25519'].includes(pkcs8.asymmetricKeyType ?? '')) {
+        throw new BuiltinError('tls: found unknown private key type in PKCS#8 wrapping');
+      }
+      return pkcs8;
+    })() ??
+    tryPrivateKey(keyBlock.bytes, 'sec1');
+  if (!privateKey) throw new BuiltinError('tls: failed to parse private key');
+  if (!leaf.publicKey || leaf.publicKeyAlgorithm === 2) throw new BuiltinError('tls: unknown public key algorithm');
+  const expectedType = { 1: 'rsa', 3: 'ec', 4: 'ed25519' }[leaf.publicKeyAlgorithm as 1 | 3 | 4];
+  if (privateKey.asymmetricKeyType !== expectedType) throw new BuiltinError('tls: private key type does not match public key type');
+  const derived = nodeCrypto.createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  if (!keyObjectOf(leaf.publicKey).equals(nodeCrypto.createPublicKey({ key: derived, format: 'der', type: 'spki' }))) {
+    throw new BuiltinError('tls: private key does not match public key');
+  }
+
+  return ObjectValue.fromRecord({
+    Certificate: chain.map(standardBase64),
+    PrivateKey: privateKeyValue(privateKey),
+    SupportedSignatureAlgorithms: null,
+    OCSPStaple: null,
+    SignedCertificateTimestamps: null,
+    Leaf: certificateValue(leaf, false),
+  });
+}
+
+/** OPA accepts the key pair inputs as PEM, base64 of PEM, or base64 of DER (wrapped into PEM). */
+function pemInput(text: string, type: string): Uint8Array {
+  if (text.startsWith('-----BEGIN ')) return utf8Bytes(text);
+  const decoded = decodeGoBase64(text);
+  if (startsWithText(decoded, '-----BEGIN')) return decoded;
+  return utf8Bytes(encodePem(type, decoded));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public keys for signature verification (shared with the token family)
+
+/** A key loaded for verification: a Node public key, or raw bytes for HMAC secrets. */
+export type VerificationKey = { kind: 'public'; key: nodeCrypto.KeyObject } | { kind: 'secret'; bytes: Uint8Array };
+
+/** A public key from SubjectPublicKeyInfo DER, as Go's `ParsePKIXPublicKey` would accept it. */
+export function publicKeyFromSpki(der: Uint8Array): nodeCrypto.KeyObject {
+  const key = nodeCrypto.createPublicKey({ key: Buffer.from(der), format: 'der', type: 'spki' });
+  if (!['rsa', 'ec', 'ed25519', 'x25519', 'dsa'].includes(key.asymmetricKeyType ?? '')) {
+    throw new BuiltinError('x509: unknown public key algorithm');
+  }
+  return key;
+}
+
+/** The public key of a certificate, or undefined when Go would leave it nil. */
+export function certificatePublicKey(certificate: Certificate): nodeCrypto.KeyObject | undefined {
+  return certificate.publicKey ? keyObjectOf(certificate.publicKey) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-ins
+
+const CERTIFICATE_LIST = T.array(T.object(T.string, T.any));
+
+function hashBuiltin(name: string, algorithm: string, description: string): Builtin {
+  return {
+    name,
+    params: [{ name: 'x', type: T.string, description: 'The text to hash, as UTF-8 bytes.' }],
+    result: { name: 'y', type: T.string, description: 'The digest in lowercase hexadecimal.' },
+    description,
+    categories: [],
+    impl(args) {
+      const text = expectString(args, 0);
+      return nodeCrypto.createHash(algorithm).update(text, 'utf8').digest('hex');
+    },
+  };
+}
+
+function hmacBuiltin(name: string, algorithm: string, label: string): Builtin {
+  return {
+    name,
+    params: [
+      { name: 'x', type: T.string, description: 'The message to authenticate.' },
+      { name: 'key', type: T.string, description: 'The secret key.' },
+    ],
+    result: { name: 'y', type: T.string, description: `The ${label} HMAC in lowercase hexadecimal.` },
+    description: `Computes an HMAC of a message with ${label} as the hash function.`,
+    categories: [],
+    impl(args) {
+      const message = expectString(args, 0);
+      const key = expectString(args, 1);
+      return nodeCrypto.createHmac(algorithm, Buffer.from(key, 'utf8')).update(message, 'utf8').digest('hex');
+    },
+  };
+}
+
+export const builtins: Builtin[] = [
+  hashBuiltin('crypto.md5', 'md5', 'Computes the MD5 digest of a string.'),
+  hashBuiltin('crypto.sha1', 'sha1', 'Computes the SHA-1 digest of a string.'),
+  hashBuiltin('crypto.sha256', 'sha256', 'Computes the SHA-256 digest of a string.'),
+  hmacBuiltin('crypto.hmac.md5', 'md5', 'MD5'),
+  hmacBuiltin('crypto.hmac.sha1', 'sha1', 'SHA-1'),
+  hmacBuiltin('crypto.hmac.sha256', 'sha256', 'SHA-256'),
+  hmacBuiltin('crypto.hmac.sha512', 'sha512', 'SHA-512'),
+  {
+    name: 'crypto.hmac.equal',
+    params: [
+      { name: 'mac1', type: T.string, description: 'The first MAC.' },
+      { name: 'mac2', type: T.string, description: 'The second MAC.' },
+    ],
+    result: { name: 'result', type: T.boolean, description: 'Whether the two MACs are byte-for-byte equal.' },
+    description: 'Compares two MACs in constant time, so the comparison does not reveal where they differ.',
+    categories: [],
+    impl(args) {
+      const first = Buffer.from(expectString(args, 0), 'utf8');
+      const second = Buffer.from(expectString(args, 1), 'utf8');
+      return first.length === second.length && nodeCrypto.timingSafeEqual(first, second);
+    },
+  },
+  {
+    name: 'crypto.x509.parse_certificates',
+    params: [{ name: 'certs', type: T.string, description: 'PEM certificates, or base64 of PEM or of concatenated DER certificates.' }],
+    result: { name: 'output', type: CERTIFICATE_LIST, description: 'One object per certificate, with the fields of Go\'s x509.Certificate and URIStrings.' },
+    description: 'Parses X.509 certificates without checking them.',
+    categories: [],
+    impl(args) {
+      const input = expectString(args, 0);
+      return certificatesFromString(input).map((certificate) => certificateValue(certificate, true));
+    },
+  },
+  {
+    name: 'crypto.x509.parse_and_verify_certificates',
+    params: [{ name: 'certs', type: T.string, description: 'A chain as PEM or base64: the root first, then intermediates, the leaf last.' }],
+    result: {
+      name: 'output',
+      type: T.tuple(T.boolean, CERTIFICATE_LIST),
+      description: 'Whether the chain verifies, and the verified chain from leaf to root (empty when it does not).',
+    },
+    description: 'Parses a certificate chain and verifies it at the current time, for server authentication.',
+    categories: [],
+    impl(args, context) {
+      const input = expectString(args, 0);
+      return verifiedChainValue(input, () => ({ currentTime: context.nowNs(), keyUsages: [] }), true);
+    },
+  },
+  {
+    name: 'crypto.x509.parse_and_verify_certificates_with_options',
+    params: [
+      { name: 'certs', type: T.string, description: 'A chain as PEM or base64: the root first, then intermediates, the leaf last.' },
+      {
+        name: 'options',
+        type: T.object(T.string, T.any),
+        description: 'Verification options: DNSName, CurrentTime (nanoseconds), MaxConstraintComparisons and KeyUsages.',
+      },
+    ],
+    result: {
+      name: 'output',
+      type: T.tuple(T.boolean, CERTIFICATE_LIST),
+      description: 'Whether the chain verifies, and the verified chain from leaf to root (empty when it does not).',
+    },
+    description: 'Parses a certificate chain and verifies it with the given options.',
+    categories: [],
+    impl(args, context) {
+      const input = expectString(args, 0);
+      const options = expectObject(args, 1);
+      return verifiedChainValue(input, () => verifyOptionsFrom(options, context), false);
+    },
+  },
+  {
+    name: 'crypto.x509.parse_certificate_request',
+    params: [{ name: 'csr', type: T.string, description: 'A PEM certificate signing request, or base64 of PEM or DER.' }],
+    result: { name: 'output', type: T.object(T.string, T.any), description: 'The fields of Go\'s x509.CertificateRequest.' },
+    description: 'Parses a PKCS #10 certificate signing request.',
+    categories: [],
+    impl(args) {
+      const input = expectString(args, 0);
+      let bytes = input.startsWith('-----BEGIN CERTIFICATE REQUEST-----') ? utf8Bytes(input) : decodeGoBase64(input);
+      const { block } = decodePem(bytes);
+      if (block && block.type !== 'CERTIFICATE REQUEST') throw new BuiltinError('invalid PEM-encoded certificate signing request');
+      if (block) bytes = block.bytes;
+      return guarded(() => certificateRequestValue(bytes));
+    },
+  },
+  {
+    name: 'crypto.x509.parse_keypair',
+    params: [
+      { name: 'cert', type: T.string, description: 'PEM certificates, or base64 of PEM or DER.' },
+      { name: 'pem', type: T.string, description: 'The private key as PEM, or base64 of PEM or PKCS #8 DER.' },
+    ],
+    result: { name: 'output', type: T.object(T.string, T.any), description: 'The fields of Go\'s tls.Certificate.' },
+    description: 'Parses a certificate and its private key and checks that they belong together.',
+    categories: [],
+    impl(args) {
+      const certificate = expectString(args, 0);
+      // OPA reports a bad key argument as operand 1 as well.
+      const key = args[1];
+      if (typeof key !== 'string') throw operandError(1, 'string', key);
+      return keyPairValue(pemInput(certificate, 'CERTIFICATE'), pemInput(key, 'PRIVATE KEY'));
+    },
+  },
+  {
+    name: 'crypto.x509.parse_rsa_private_key',
+    params: [{ name: 'pem', type: T.string, description: 'A PEM private key, or base64 of one.' }],
+    result: { name: 'output', type: T.object(T.string, T.any), description: 'The first key as a JSON Web Key.' },
+    description: 'Parses a PEM private key and returns it as a JSON Web Key.',
+    categories: [],
+    impl(args) {
+      let text = expectString(args, 0);
+      if (text === '') throw new BuiltinError('input PEM data was empty');
+      if (!text.startsWith('-----BEGIN')) text = bytesToText(decodeGoBase64(text));
+      const keys = privateKeysFromPem(text);
+      if (keys.length === 0) return null;
+      const jwk = keys[0].export({ format: 'jwk' }) as Record<string, string>;
+      return ObjectValue.fromRecord(jwk);
+    },
+  },
+  {
+    name: 'crypto.parse_private_keys',
+    params: [{ name: 'keys', type: T.string, description: 'PEM private keys (RSA, PKCS #8 or EC), or base64 of them.' }],
+    result: { name: 'output', type: T.array(T.object(T.string, T.any)), description: 'One object per key, in the shape of Go\'s key structs.' },
+    description: 'Parses every private key in PEM data.',
+    categories: [],
+    impl(args) {
+      const text = expectString(args, 0);
+      if (text === '') return null;
+      return privateKeysFromPem(text).map(privateKeyValue);
+    },
+  },
+];
+
+/**
+ * The `parse_and_verify_certificates` family: unparsable input or a failed check both give
+ * `[false, []]`. Options are read only after the certificates parse, as OPA does.
+ */
+function verifiedChainValue(input: string, options: () => VerifyOptions, withUriStrings: boolean): Value {
+  let certificates: Certificate[];
+  try {
+    certificates = certificatesFromString(input);
+  } catch (error) {
+    if (error instanceof BuiltinError) return [false, []];
+    throw error;
+  }
+  const verified = verifyChain(certificates, options());
+  return verified ? [true, verified.map((certificate) => certificateValue(certificate, withUriStrings))] : [false, []];
 }

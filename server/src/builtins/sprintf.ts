@@ -6,7 +6,7 @@
  * Go template engine (strings.render_template) and the float and quoting helpers serve YAML output.
  */
 import { T, expectString, family, operandError, type Builtin } from './declaration.js';
-import { ObjectValue, SetValue, numberText, type Value } from '../value/value.js';
+import { ObjectValue, SetValue, compareStrings, numberText, type Value } from '../value/value.js';
 
 // ---------------------------------------------------------------------------------------------
 // A model of the Go values fmt is asked to print
@@ -808,7 +808,7 @@ function sharpenFloat(num: string, verb: string, precision: number): string {
 
 /** Orders map keys as fmt does for map[string]interface{}: by string, numbers numerically. */
 function compareGoKeys(a: GoValue, b: GoValue): number {
-  if (a.kind === 'string' && b.kind === 'string') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (a.kind === 'string' && b.kind === 'string') return compareStrings(a.value, b.value);
   const textA = goPrint([a]);
   const textB = goPrint([b]);
   return textA < textB ? -1 : textA > textB ? 1 : 0;

@@ -117,8 +117,11 @@ export class Evaluator {
       const operation = expr.operation;
       if (!expr.negated && operation.kind === 'term' && expr.with.length === 0 && !(operation.term.kind === 'call' && this.outputArgument(operation.term))) {
         this.tick();
+        // As in OPA, a query expression that is a plain term (`data.x.allow`) reports its value even
+        // when it is false; only calls (`x > 1`) must hold.
+        const mustHold = operation.term.kind === 'call';
         return this.evalTerm(operation.term, frame, (value) => {
-          if (value === false) return false;
+          if (value === false && mustHold) return false;
           values[expr.index] = value;
           return run(index + 1);
         });

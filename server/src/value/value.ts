@@ -301,7 +301,7 @@ export function parseNumber(text: string): number | bigint | undefined {
     if (scale >= 0 && scale < 400 && digits.length + scale <= 400) {
       return normalizeNumber(BigInt(sign + digits) * 10n ** BigInt(scale));
     }
-    if (scale < 0 && /^0*$/.test(digits.slice(digits.length + scale))) {
+    if (scale < 0 && digits.length + scale > 0 && /^0*$/.test(digits.slice(digits.length + scale))) {
       const kept = digits.slice(0, digits.length + scale) || '0';
       return normalizeNumber(BigInt(sign + kept));
     }

@@ -10,8 +10,11 @@
 export interface Position {
   Line: number;
   Column: number;
-  /** The name of the source; empty for text given to a built-in, which errors call "input". */
-  SourceName: string;
+  /**
+   * The name of the source: empty for text given to a built-in, which errors call "input", and
+   * null for a position decoded from an object without one, which gqlparser cannot report.
+   */
+  SourceName: string | null;
 }
 
 export interface QueryDocument {

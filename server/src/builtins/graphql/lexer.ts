@@ -133,9 +133,9 @@ export class Lexer {
     this.end--;
     this.endRunes--;
     const code = char.charCodeAt(0);
-    if (code < 0x20 && char !== '\t' && char !== '\n' && char !== '\r') return this.makeError('Cannot contain the invalid character');
+    if (code < 0x20 && char !== '\t' && char !== '\n' && char !== '\r') return this.makeError(`Cannot contain the invalid character "${goCodeEscape(code)}"`);
     if (char === "'") return this.makeError(`Unexpected single quote character ('), did you mean to use a double quote (")?`);
-    return this.makeError(`Cannot parse the unexpected character "${char}".`);
+    return this.makeError(`Cannot parse the unexpected character "${goByteText(this.input, this.end)}".`);
   }
 
   private makeToken(kind: TokenKind): Token {
@@ -258,7 +258,7 @@ export class Lexer {
   }
 
   private describeNext(): string {
-    return this.end < this.input.length ? `"${this.input[this.end]}"` : '<EOF>';
+    return this.end < this.input.length ? `"${goByteText(this.input, this.end)}"` : '<EOF>';
   }
 
   private readString(): Token {
@@ -270,7 +270,7 @@ export class Lexer {
     while (this.end < input.length) {
       const char = input[this.end];
       if (char === '\n' || char === '\r') break;
-      if (char.charCodeAt(0) < 0x20 && char !== '\t') return this.makeError('Invalid character within String');
+      if (char.charCodeAt(0) < 0x20 && char !== '\t') return this.makeError(`Invalid character within String: "${goCodeEscape(char.charCodeAt(0))}".`);
       if (char === '"') {
         const token = this.makeToken('String');
         if (decoded !== undefined) token.value = decoded;
@@ -292,10 +292,15 @@ export class Lexer {
       const escape = input[this.end + 1];
       if (escape === 'u') {
         const hex = input.slice(this.end + 2, this.end + 6);
-        if (this.end + 6 >= input.length || !/^[0-9a-fA-F]{4}$/.test(hex)) {
+        if (this.end + 6 >= input.length) {
           this.end++;
           this.endRunes++;
-          return this.makeError('Invalid character escape sequence.');
+          return this.makeError(`Invalid character escape sequence: \\${input.slice(this.end)}.`);
+        }
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+          this.end++;
+          this.endRunes++;
+          return this.makeError(`Invalid character escape sequence: \\${input.slice(this.end, this.end + 5)}.`);
         }
         const code = parseInt(hex, 16);
         // Go writes a lone surrogate half as the replacement character.
@@ -308,7 +313,7 @@ export class Lexer {
       if (!(escape in simple)) {
         this.end++;
         this.endRunes++;
-        return this.makeError('Invalid character escape sequence.');
+        return this.makeError(`Invalid character escape sequence: \\${escape}.`);
       }
       decoded += simple[escape];
       this.end += 2;
@@ -333,7 +338,7 @@ export class Lexer {
         return token;
       }
       if (char.charCodeAt(0) < 0x20 && char !== '\t' && char !== '\n' && char !== '\r') {
-        return this.makeError('Invalid character within String');
+        return this.makeError(`Invalid character within String: "${goCodeEscape(char.charCodeAt(0))}".`);
       }
       if (input.startsWith('\\"""', this.end)) {
         raw += '"""';
@@ -355,6 +360,21 @@ export class Lexer {
     }
     return this.makeError('Unterminated string.');
   }
+}
+
+/** gqlparser writes a control character as a backslash, `u` and its code in four decimal digits. */
+function goCodeEscape(code: number): string {
+  return `\\u${String(code).padStart(4, '0')}`;
+}
+
+/**
+ * The character gqlparser prints for the input at `index`: it reads one byte, so a character
+ * beyond ASCII shows as the Latin-1 character of its first UTF-8 byte.
+ */
+function goByteText(input: string, index: number): string {
+  const code = input.codePointAt(index) ?? 0;
+  if (code < 0x80) return input[index];
+  return String.fromCharCode(new TextEncoder().encode(String.fromCodePoint(code))[0]);
 }
 
 /** Counts leading spaces and tabs; a line of nothing else counts as having no indentation at all. */
