@@ -56,6 +56,7 @@ type Frame = Map<string, Value>;
 type Next = () => boolean;
 
 const UNDEFINED = Symbol('undefined');
+const NOT_SIMPLE = Symbol('not simple');
 const IN_PROGRESS = Symbol('in progress');
 type Cached = Value | typeof UNDEFINED | typeof IN_PROGRESS;
 
@@ -195,10 +196,17 @@ export class Evaluator {
           const output = term.args[term.args.length - 1];
           return this.evalCall(term, term.args.slice(0, -1), frame, (value) => this.unifyValue(output, value, frame, next));
         }
-        return this.evalTerm(term, frame, (value) => (value === false ? false : next()));
+        const value = this.simple(term, frame);
+        if (value !== NOT_SIMPLE) return value === undefined || value === false ? false : next();
+        return this.evalTerm(term, frame, (result) => (result === false ? false : next()));
       }
-      case 'unify':
+      case 'unify': {
+        if (operation.left.kind === 'var' && !frame.has(operation.left.name)) {
+          const value = this.simple(operation.right, frame);
+          if (value !== NOT_SIMPLE) return value === undefined ? false : this.unifyValue(operation.left, value, frame, next);
+        }
         return this.unify(operation.left, operation.right, frame, next);
+      }
       case 'some':
         return next();
       case 'somein':
@@ -225,6 +233,68 @@ export class Evaluator {
         if (operation.operator === 'and') return left && this.evalBody(operation.right, 0, frame, () => true) ? next() : false;
         return left || this.evalBody(operation.right, 0, frame, () => true) ? next() : false;
       }
+    }
+  }
+
+  /**
+   * Evaluates a term that has at most one value without continuations: constants, bound variables,
+   * refs into them or into input with every path part known, and built-in calls on such terms. This
+   * is the hot path of most bodies; anything else returns NOT_SIMPLE and goes the general way.
+   */
+  private simple(term: Term, frame: Frame): Value | undefined | typeof NOT_SIMPLE {
+    switch (term.kind) {
+      case 'value':
+        return term.value;
+      case 'var': {
+        const value = frame.get(term.name);
+        return value === undefined ? NOT_SIMPLE : value;
+      }
+      case 'ref': {
+        const head = term.head;
+        let current: Value | undefined;
+        if (head.kind === 'var') {
+          current = frame.get(head.name);
+          if (current === undefined) return NOT_SIMPLE;
+        } else if (head.kind === 'root' && head.name === 'input') {
+          current = this.state.input;
+          if (current === undefined) return undefined;
+        } else {
+          return NOT_SIMPLE;
+        }
+        const path = term.path;
+        for (let i = 0; i < path.length; i++) {
+          const part = path[i];
+          let key: Value | undefined;
+          if (part.kind === 'value') key = part.value;
+          else if (part.kind === 'var') {
+            key = frame.get(part.name);
+            if (key === undefined) return NOT_SIMPLE;
+          } else return NOT_SIMPLE;
+          current = lookup(current, key);
+          if (current === undefined) return undefined;
+        }
+        return current;
+      }
+      case 'call': {
+        const target = term.target;
+        if (target.kind !== 'builtin' || target.builtin.relation || this.state.mocks || target.name === 'print' || target.name === 'internal.print' || this.outputArgument(term)) return NOT_SIMPLE;
+        const args = term.args;
+        const values: Value[] = new Array(args.length);
+        for (let i = 0; i < args.length; i++) {
+          const value = this.simple(args[i], frame);
+          if (value === NOT_SIMPLE) return NOT_SIMPLE;
+          if (value === undefined) return undefined;
+          values[i] = value;
+        }
+        let result: Value | undefined;
+        this.callBuiltin(target.builtin, values, term.range, (value) => {
+          result = value;
+          return true;
+        });
+        return result;
+      }
+      default:
+        return NOT_SIMPLE;
     }
   }
 
