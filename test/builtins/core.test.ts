@@ -2,11 +2,8 @@
 // types. Each case checks a result or the exact message and code of an error, as OPA reports them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { BuiltinError, type Builtin, type BuiltinContext, type ErrorCode, type Type } from '../../server/src/builtins/declaration';
+import type { Builtin } from '../../server/src/builtins/declaration';
 import { builtins as aggregates } from '../../server/src/builtins/aggregates';
 import { builtins as arrays } from '../../server/src/builtins/arrays';
 import { builtins as bits } from '../../server/src/builtins/bits';
@@ -14,116 +11,25 @@ import { builtins as comparison } from '../../server/src/builtins/comparison';
 import { builtins as numbers } from '../../server/src/builtins/numbers';
 import { builtins as sets } from '../../server/src/builtins/sets';
 import { builtins as typeChecks } from '../../server/src/builtins/type-checks';
-import { ObjectValue, SetValue, equal, toJSON, type Value } from '../../server/src/value/value';
+import { toJSON, type Value } from '../../server/src/value/value';
+import { assertError, assertValue, builtinNamed, caller, checkDeclarations, fakeContext, object, set } from './call-builtin';
 
 const family: Builtin[] = [...aggregates, ...arrays, ...bits, ...comparison, ...numbers, ...sets, ...typeChecks];
-
-function fakeContext(draws: number[] = []): BuiltinContext & { drawCount: number } {
-  const context = {
-    drawCount: 0,
-    nowNs: () => 0n,
-    randomInt(n: number): number {
-      const draw = draws[context.drawCount++] ?? 0;
-      return draw % n;
-    },
-    queryCache: new Map<string, unknown>(),
-    environment: { now: () => 0n, random: () => 0 },
-    call: () => undefined,
-  };
-  return context;
-}
-
-function builtin(name: string): Builtin {
-  const found = family.find((candidate) => candidate.name === name);
-  assert.ok(found, `no built-in named ${name}`);
-  return found;
-}
-
-function call(name: string, ...args: Value[]): Value | undefined {
-  return builtin(name).impl(args, fakeContext());
-}
-
-/** Compares values by OPA equality, showing both as JSON when they differ. */
-function assertValue(actual: Value | undefined, expected: Value): void {
-  assert.ok(actual !== undefined, `expected ${toJSON(expected)} but the call was undefined`);
-  assert.ok(equal(actual, expected), `expected ${toJSON(expected)} but got ${toJSON(actual)}`);
-}
+const call = caller(family);
 
 function assertExact(actual: Value | undefined, expected: number | bigint): void {
   assert.equal(typeof actual, typeof expected, `expected ${String(expected)} (${typeof expected}) but got ${String(actual)} (${typeof actual})`);
   assert.equal(actual, expected);
 }
 
-function assertError(run: () => unknown, message: string, code: ErrorCode = 'eval_builtin_error'): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof BuiltinError, `expected a BuiltinError, got ${String(error)}`);
-    assert.equal(error.message, message);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
-
-const set = (...items: Value[]) => SetValue.from(items);
-const object = (record: Record<string, Value>) => ObjectValue.fromRecord(record);
 
 describe('declarations', () => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const catalogPath = join(here, '..', '..', '..', 'shared', 'opa-builtins.json');
-
-  it('are unique and described', () => {
-    const names = new Set<string>();
-    for (const declaration of family) {
-      assert.ok(!names.has(declaration.name), `${declaration.name} declared twice`);
-      names.add(declaration.name);
-      assert.ok(declaration.description.length > 0, `${declaration.name} lacks a description`);
-      for (const parameter of declaration.params) assert.ok(parameter.description.length > 0, `${declaration.name} parameter lacks a description`);
-      assert.ok(declaration.result?.description, `${declaration.name} result lacks a description`);
-    }
+  it('are unique', () => {
+    const names = new Set(family.map((declaration) => declaration.name));
+    assert.equal(names.size, family.length, 'a built-in is declared twice');
     assert.equal(names.size, 55);
   });
-
-  it("match OPA's names, types, categories and flags", { skip: !existsSync(catalogPath) && 'no OPA catalogue' }, () => {
-    interface CatalogArgument {
-      name?: string;
-      [field: string]: unknown;
-    }
-    interface CatalogEntry {
-      name: string;
-      categories?: string[];
-      infix?: string;
-      deprecated?: boolean;
-      nondeterministic?: boolean;
-      relation?: boolean;
-      decl: { args?: CatalogArgument[]; result?: CatalogArgument };
-    }
-    const catalog = JSON.parse(readFileSync(catalogPath, 'utf8')) as { builtins: CatalogEntry[] };
-    const byName = new Map(catalog.builtins.map((entry) => [entry.name, entry]));
-    const typeOnly = (argument: CatalogArgument): Type => {
-      const rest: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(argument)) if (key !== 'name' && key !== 'description') rest[key] = value;
-      return rest as Type;
-    };
-    for (const declaration of family) {
-      const entry = byName.get(declaration.name);
-      assert.ok(entry, `${declaration.name} is not an OPA built-in`);
-      const label = declaration.name;
-      assert.deepEqual(declaration.categories, entry.categories ?? [], `${label} categories`);
-      assert.equal(declaration.infix, entry.infix, `${label} infix`);
-      assert.equal(declaration.deprecated ?? false, entry.deprecated ?? false, `${label} deprecated`);
-      assert.equal(declaration.nondeterministic ?? false, entry.nondeterministic ?? false, `${label} nondeterministic`);
-      assert.equal(declaration.relation ?? false, entry.relation ?? false, `${label} relation`);
-      const args = entry.decl.args ?? [];
-      assert.equal(declaration.params.length, args.length, `${label} arity`);
-      declaration.params.forEach((parameter, index) => {
-        assert.equal(parameter.name, args[index].name ?? '', `${label} parameter ${index} name`);
-        assert.deepEqual(parameter.type, typeOnly(args[index]), `${label} parameter ${index} type`);
-      });
-      const result = entry.decl.result;
-      assert.ok(result && declaration.result);
-      assert.equal(declaration.result.name, result.name ?? '', `${label} result name`);
-      assert.deepEqual(declaration.result.type, typeOnly(result), `${label} result type`);
-    }
-  });
+  checkDeclarations(family);
 });
 
 describe('comparison', () => {
@@ -272,8 +178,8 @@ describe('arithmetic', () => {
   });
 
   it('draws the same random integer for the same arguments within a query', () => {
-    const rand = builtin('rand.intn');
-    const context = fakeContext([42, 7, 5]);
+    const rand = builtinNamed(family, 'rand.intn');
+    const context = fakeContext({ draws: [42, 7, 5] });
     assertExact(rand.impl(['key', 100], context), 42);
     assertExact(rand.impl(['key', 100], context), 42);
     assertExact(rand.impl(['key', -100], context), 42);
@@ -284,7 +190,7 @@ describe('arithmetic', () => {
     assert.equal(rand.nondeterministic, true);
     assertError(() => rand.impl(['key', 1.5], context), 'operand 2 must be integer number but got floating-point number', 'eval_type_error');
     assertError(() => rand.impl([1, 1], context), 'operand 1 must be string but got number', 'eval_type_error');
-    const big = rand.impl(['big', 9223372036854775807n], fakeContext([1, 2]));
+    const big = rand.impl(['big', 9223372036854775807n], fakeContext({ draws: [1, 2] }));
     assertExact(big, 4294967298);
     assertError(() => rand.impl(['big', 9223372036854775808n], context), 'operand 2 must be integer number but got floating-point number', 'eval_type_error');
   });
@@ -532,6 +438,6 @@ describe('types', () => {
     assertError(() => call('cast_boolean', 'true'), 'operand 1 must be boolean but got string', 'eval_type_error');
     assertError(() => call('cast_null', 0), 'operand 1 must be null but got number', 'eval_type_error');
     assertError(() => call('cast_object', set()), 'operand 1 must be object but got set', 'eval_type_error');
-    assert.ok(['cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 'all', 'any'].every((name) => builtin(name).deprecated));
+    assert.ok(['cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 'all', 'any'].every((name) => builtinNamed(family, name).deprecated));
   });
 });

@@ -5,11 +5,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { builtins } from '../../server/src/builtins/encoding';
-import { ObjectValue, SetValue, type Value } from '../../server/src/value/value';
-import { assertError, assertValue, caller, checkDeclarations } from './call-builtin';
+import { ObjectValue, SetValue } from '../../server/src/value/value';
+import { assertError, assertValue, caller, checkDeclarations, object } from './call-builtin';
 
 const call = caller(builtins);
-const object = (record: Record<string, Value>) => ObjectValue.fromRecord(record);
 
 describe('encoding declarations', () => checkDeclarations(builtins));
 

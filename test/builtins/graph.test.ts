@@ -2,60 +2,14 @@
 // pre-order), graph.reachable and graph.reachable_paths, including malformed graphs and errors.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 
-import { BuiltinError, type BuiltinContext } from '../../server/src/builtins/declaration';
 import { builtins } from '../../server/src/builtins/graph';
-import { ObjectValue, SetValue, equal, parseJSON, toJSON, type Value } from '../../server/src/value/value';
+import { ObjectValue, toJSON, type Value } from '../../server/src/value/value';
+import { assertTypeError, assertValue, caller, checkDeclarations, j, set } from './call-builtin';
 
-const context = {} as BuiltinContext;
+const call = caller(builtins);
 
-function call(name: string, ...args: Value[]): Value | undefined {
-  const found = builtins.find((candidate) => candidate.name === name);
-  assert.ok(found, `no built-in named ${name}`);
-  return found.impl(args, context);
-}
-
-function j(text: string): Value {
-  return parseJSON(text);
-}
-
-function set(...items: Value[]): SetValue {
-  return SetValue.from(items);
-}
-
-function assertValue(actual: Value | undefined, expected: Value): void {
-  assert.ok(actual !== undefined, `expected ${toJSON(expected)} but the call was undefined`);
-  assert.ok(equal(actual, expected), `expected ${toJSON(expected)} but got ${toJSON(actual)}`);
-}
-
-function assertTypeError(run: () => unknown, message: string): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof BuiltinError, `expected a BuiltinError, got ${String(error)}`);
-    assert.equal(error.message, message);
-    assert.equal(error.code, 'eval_type_error');
-    return true;
-  });
-}
-
-describe('declarations', () => {
-  const opa = JSON.parse(readFileSync(new URL('../../../shared/opa-builtins.json', import.meta.url), 'utf8')) as {
-    builtins: { name: string; decl: { args: Record<string, unknown>[]; result: Record<string, unknown> }; categories?: string[]; relation?: boolean }[];
-  };
-  const strip = ({ name: _name, ...type }: Record<string, unknown>) => type;
-  for (const builtin of builtins) {
-    it(`${builtin.name} matches OPA's declaration`, () => {
-      const reference = opa.builtins.find((entry) => entry.name === builtin.name);
-      assert.ok(reference, `OPA has no ${builtin.name}`);
-      assert.deepEqual(builtin.params.map((param) => param.name), reference.decl.args.map((arg) => arg.name));
-      assert.deepEqual(builtin.params.map((param) => param.type), reference.decl.args.map(strip));
-      assert.equal(builtin.result?.name, reference.decl.result.name);
-      assert.deepEqual(builtin.result?.type, strip(reference.decl.result));
-      assert.deepEqual(builtin.categories, reference.categories ?? []);
-      assert.equal(builtin.relation ?? false, reference.relation ?? false);
-    });
-  }
-});
+describe('graph declarations', () => checkDeclarations(builtins));
 
 describe('walk', () => {
   it('gives a scalar with the empty path', () => {

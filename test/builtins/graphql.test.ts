@@ -4,37 +4,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { BuiltinError, type Builtin, type BuiltinContext } from '../../server/src/builtins/declaration';
+import { BuiltinError, type ErrorCode } from '../../server/src/builtins/declaration';
 import { builtins } from '../../server/src/builtins/graphql';
 import { ObjectValue, fromJS, toJS, type Value } from '../../server/src/value/value';
+import { assertError, caller } from './call-builtin';
 
-const context = {} as BuiltinContext;
-
-function builtin(name: string): Builtin {
-  const found = builtins.find((candidate) => candidate.name === name);
-  assert.ok(found, `no built-in named ${name}`);
-  return found;
-}
-
-function call(name: string, ...args: Value[]): Value | undefined {
-  return builtin(name).impl(args, context);
-}
+const call = caller(builtins);
 
 /** The result as plain JSON data, for comparing with object literals. */
 function callJS(name: string, ...args: unknown[]): unknown {
   return toJS(call(name, ...args.map((arg) => (arg instanceof ObjectValue || typeof arg !== 'object' ? (arg as Value) : fromJS(arg)))) as Value);
 }
 
-function assertError(name: string, args: Value[], message: string, code = 'eval_builtin_error'): void {
-  assert.throws(
-    () => builtin(name).impl(args, context),
-    (error: unknown) => {
-      assert.ok(error instanceof BuiltinError, `expected a BuiltinError, got ${String(error)}`);
-      assert.equal(error.message, message);
-      assert.equal(error.code, code);
-      return true;
-    },
-  );
+/** The exact message and code of the error a call with these arguments fails with. */
+function assertCallError(name: string, args: Value[], message: string, code?: ErrorCode): void {
+  assertError(() => call(name, ...args), message, code);
 }
 
 const field = (name: string, extra: Record<string, unknown> = {}) => ({ Alias: name, Name: name, ...extra });
@@ -134,17 +118,17 @@ describe('graphql.parse_query', () => {
       ['{ f(a: 01) }', 'Unexpected <Invalid> in GraphQL string at location 1:9'],
       ['\n  { ...MissingOn }\n  fragment MissingOn Type\n', 'Expected "on", found Name "Type" in GraphQL string at location 3:22'],
     ];
-    for (const [query, message] of cases) assertError('graphql.parse_query', [query], message);
+    for (const [query, message] of cases) assertCallError('graphql.parse_query', [query], message);
   });
 
   it('counts columns in code points and, like gqlparser, one further after CR LF', () => {
-    assertError('graphql.parse_query', ['{ f(a: "ਊ") ! }'], 'Expected Name, found ! in GraphQL string at location 1:13');
-    assertError('graphql.parse_query', ['{\r\n!'], 'Expected Name, found ! in GraphQL string at location 2:2');
-    assertError('graphql.parse_query', ['{\n!'], 'Expected Name, found ! in GraphQL string at location 2:1');
+    assertCallError('graphql.parse_query', ['{ f(a: "ਊ") ! }'], 'Expected Name, found ! in GraphQL string at location 1:13');
+    assertCallError('graphql.parse_query', ['{\r\n!'], 'Expected Name, found ! in GraphQL string at location 2:2');
+    assertCallError('graphql.parse_query', ['{\n!'], 'Expected Name, found ! in GraphQL string at location 2:1');
   });
 
   it('takes only strings', () => {
-    assertError('graphql.parse_query', [1], 'operand 1 must be string but got number', 'eval_type_error');
+    assertCallError('graphql.parse_query', [1], 'operand 1 must be string but got number', 'eval_type_error');
   });
 });
 
@@ -242,7 +226,7 @@ describe('graphql.parse_schema', () => {
       ['schema { "\u0001": Query }', 'Invalid character within String: "\\u0001". in GraphQL string at location 1:11'],
       ['schema { é }', 'Cannot parse the unexpected character "Ã". in GraphQL string at location 1:10'],
     ];
-    for (const [schema, message] of cases) assertError('graphql.parse_schema', [schema], message);
+    for (const [schema, message] of cases) assertCallError('graphql.parse_schema', [schema], message);
   });
 });
 
@@ -423,7 +407,7 @@ describe('graphql.parse', () => {
   });
 
   it('reports schema errors with their own prefix', () => {
-    assertError(
+    assertCallError(
       'graphql.parse',
       ['{ x }', 'type Query {\n  x: Unknown\n}'],
       'Error in gqlparser SchemaDocument to Schema conversion: input:2:6: Undefined type Unknown.',
@@ -431,9 +415,9 @@ describe('graphql.parse', () => {
   });
 
   it('checks the query before the schema, and counts operands from 0', () => {
-    assertError('graphql.parse', ['{', 'type {'], 'Expected Name, found <EOF> in GraphQL string at location 1:2');
-    assertError('graphql.parse', [1, 'type {'], 'operand 0 must be one of {string, object} but got number', 'eval_type_error');
-    assertError('graphql.parse', ['{ x }', []], 'operand 1 must be one of {string, object} but got array', 'eval_type_error');
+    assertCallError('graphql.parse', ['{', 'type {'], 'Expected Name, found <EOF> in GraphQL string at location 1:2');
+    assertCallError('graphql.parse', [1, 'type {'], 'operand 0 must be one of {string, object} but got number', 'eval_type_error');
+    assertCallError('graphql.parse', ['{ x }', []], 'operand 1 must be one of {string, object} but got array', 'eval_type_error');
   });
 });
 
@@ -478,8 +462,8 @@ describe('trees given as objects', () => {
   });
 
   it('report values of the wrong JSON type as Go would', () => {
-    assertError('graphql.parse', [fromJS({ Operations: 'x' }), schemaText], 'json: cannot unmarshal string into Go struct field QueryDocument.Operations of type []*ast.OperationDefinition');
-    assertError(
+    assertCallError('graphql.parse', [fromJS({ Operations: 'x' }), schemaText], 'json: cannot unmarshal string into Go struct field QueryDocument.Operations of type []*ast.OperationDefinition');
+    assertCallError(
       'graphql.parse',
       ['{ employee { id } }', fromJS({ Definitions: [{ Name: 5 }] })],
       'json: cannot unmarshal number into Go struct field SchemaDocument.Definitions.Name of type string',

@@ -3,28 +3,12 @@
 // order for documents that do not match, drafts 4/6/7 and hybrid mode, references and formats.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 
-import { BuiltinError, type BuiltinContext } from '../../server/src/builtins/declaration';
 import { builtins } from '../../server/src/builtins/json-schema';
-import { ObjectValue, SetValue, equal, parseJSON, toJSON, type Value } from '../../server/src/value/value';
+import { ObjectValue, SetValue, toJSON, type Value } from '../../server/src/value/value';
+import { assertError, assertValue, caller, checkDeclarations, j } from './call-builtin';
 
-const context = {} as BuiltinContext;
-
-function call(name: string, ...args: Value[]): Value | undefined {
-  const found = builtins.find((candidate) => candidate.name === name);
-  assert.ok(found, `no built-in named ${name}`);
-  return found.impl(args, context);
-}
-
-function j(text: string): Value {
-  return parseJSON(text);
-}
-
-function assertValue(actual: Value | undefined, expected: Value): void {
-  assert.ok(actual !== undefined, `expected ${toJSON(expected)} but the call was undefined`);
-  assert.ok(equal(actual, expected), `expected ${toJSON(expected)} but got ${toJSON(actual)}`);
-}
+const call = caller(builtins);
 
 /** The errors of a match as [field, type, desc] triples, checking the error text on the way. */
 function errors(document: Value, schema: Value): [string, string, string][] {
@@ -45,23 +29,7 @@ function schemaError(schema: Value): string {
   return result[1] as string;
 }
 
-describe('declarations', () => {
-  const opa = JSON.parse(readFileSync(new URL('../../../shared/opa-builtins.json', import.meta.url), 'utf8')) as {
-    builtins: { name: string; decl: { args: Record<string, unknown>[]; result: Record<string, unknown> }; categories?: string[] }[];
-  };
-  const strip = ({ name: _name, ...type }: Record<string, unknown>) => type;
-  for (const builtin of builtins) {
-    it(`${builtin.name} matches OPA's declaration`, () => {
-      const reference = opa.builtins.find((entry) => entry.name === builtin.name);
-      assert.ok(reference);
-      assert.deepEqual(builtin.params.map((param) => param.name), reference.decl.args.map((arg) => arg.name));
-      assert.deepEqual(builtin.params.map((param) => param.type), reference.decl.args.map(strip));
-      assert.equal(builtin.result?.name, reference.decl.result.name);
-      assert.deepEqual(builtin.result?.type, strip(reference.decl.result));
-      assert.deepEqual(builtin.categories, reference.categories ?? []);
-    });
-  }
-});
+describe('json schema declarations', () => checkDeclarations(builtins));
 
 describe('json.verify_schema', () => {
   it('accepts schemas given as objects or JSON text', () => {
@@ -147,15 +115,13 @@ describe('json.match_schema', () => {
     assert.deepEqual(errors(new ObjectValue(), idSchema), [['(root)', 'required', 'id is required']]);
   });
   it('raises schema and argument errors as built-in errors', () => {
-    const expectError = (run: () => unknown, message: string) =>
-      assert.throws(run, (error: unknown) => error instanceof BuiltinError && error.message === message && error.code === 'eval_builtin_error');
-    expectError(
+    assertError(
       () => call('json.match_schema', j('{"id": "foo"}'), j('{"properties": {"id": {"type": "unknown"}}}')),
       'has a primitive type that is NOT VALID -- given: /unknown/ Expected valid values are:[array boolean integer number null object string]',
     );
-    expectError(() => call('json.match_schema', '{ "a": "', '{}'), 'invalid JSON string');
-    expectError(() => call('json.match_schema', '{}', '{ "a": "'), 'invalid JSON string');
-    expectError(() => call('json.match_schema', 5, '{}'), 'wrong type, expected string or object');
+    assertError(() => call('json.match_schema', '{ "a": "', '{}'), 'invalid JSON string');
+    assertError(() => call('json.match_schema', '{}', '{ "a": "'), 'invalid JSON string');
+    assertError(() => call('json.match_schema', 5, '{}'), 'wrong type, expected string or object');
   });
   it('checks types, with integers as numbers too', () => {
     assert.deepEqual(errors(j('[1, 2.5, "x", null, true, {}]'), j('{"items": {"type": ["integer", "object"]}}')), [

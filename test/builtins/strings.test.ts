@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 
 import { builtins } from '../../server/src/builtins/strings';
 import { ObjectValue, SetValue, type Value } from '../../server/src/value/value';
-import { assertError, assertValue, caller, checkDeclarations } from './call-builtin';
+import { assertError, assertValue, caller, checkDeclarations, object } from './call-builtin';
 
 const call = caller(builtins);
-const object = (record: Record<string, Value>) => ObjectValue.fromRecord(record);
 
 describe('strings declarations', () => checkDeclarations(builtins));
 

@@ -9,7 +9,7 @@ import type * as Ast from '../ast/nodes.js';
 import { exprText, termText } from '../ast/dump.js';
 import { builtinNamed } from '../builtins/index.js';
 import type { Builtin, Type } from '../builtins/declaration.js';
-import { ObjectValue, SetValue, parseNumber, typeOf, type Value } from '../value/value.js';
+import { ObjectValue, SetValue, fromJS, parseNumber, typeOf, type Value } from '../value/value.js';
 import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type Rule, type RuleKind, type Term, type With } from '../eval/ir.js';
 
 export interface SourceModule {
@@ -49,6 +49,10 @@ export interface CompiledQuery {
 interface ModuleContext {
   file: string;
   strict?: boolean;
+  /** `# METADATA` blocks of the package statement, for `rego.metadata.chain()`. */
+  packageAnnotations?: Ast.Annotation[];
+  /** The rule being compiled and its annotations, for `rego.metadata.rule()` and `.chain()`. */
+  rule?: { path: string[]; annotations: Ast.Annotation[] };
   packagePath: string[];
   /** Names that resolve to rules of the package: the first part of every rule head in the package. */
   globals: Set<string>;
@@ -114,6 +118,7 @@ class Converter {
   /** Resolves a variable reference: a local, an outer local, an import, a rule of the package or a root. */
   resolveVar(scope: Scope, name: string, range: Ast.Range): Term {
     if (name === '_') return { kind: 'var', name: this.fresh('_'), range };
+    // A declaration anywhere up the chain wins over a name merely used in an enclosing body.
     const crossed: Scope[] = [];
     for (let current: Scope | undefined = scope; current; current = current.parent) {
       const declared = current.declared.get(name);
@@ -121,6 +126,10 @@ class Converter {
         for (const closure of crossed) closure.captures.add(declared);
         return { kind: 'var', name: declared, range };
       }
+      crossed.push(current);
+    }
+    crossed.length = 0;
+    for (let current: Scope | undefined = scope; current; current = current.parent) {
       if (current !== scope && current.mentioned.has(name) && !current.declarable.has(name) && !this.isGlobal(name)) {
         for (const closure of crossed) closure.captures.add(name);
         return { kind: 'var', name, range };
@@ -203,6 +212,8 @@ class Converter {
         return withCaptures({ kind: 'objectcomp', key: this.term(inner, term.key), value: this.term(inner, term.value), body, range }, inner);
       }
       case 'call': {
+        const metadata = this.metadataCall(term);
+        if (metadata !== undefined) return valueTerm(metadata, range);
         const target = this.callTarget(scope, term.operator, term.args.length);
         const args = term.args.map((arg) => this.term(scope, arg));
         if (target.kind === 'builtin') this.checkConstantArguments(target.builtin, args);
@@ -217,6 +228,33 @@ class Converter {
       case 'error':
         return valueTerm(null, range);
     }
+  }
+
+  /**
+   * `rego.metadata.rule()` and `rego.metadata.chain()` are constants of the rule they appear in; as in
+   * OPA, the compiler replaces them by the rule's annotations and the chain up to its package.
+   */
+  private metadataCall(term: Ast.CallTerm): Value | undefined {
+    if (term.args.length !== 0) return undefined;
+    const name = termText(term.operator);
+    if (name !== 'rego.metadata.rule' && name !== 'rego.metadata.chain') return undefined;
+    if (this.context.imports.has('rego') || this.context.globals.has('rego')) return undefined;
+    const rule = this.context.rule;
+    const ruleAnnotations = rule?.annotations.find((annotation) => (annotation.scope ?? 'rule') === 'rule') ?? rule?.annotations[0];
+    if (name === 'rego.metadata.rule') return ruleAnnotations ? annotationValue(ruleAnnotations, 'rule') : new ObjectValue();
+    const chain: Value[] = [];
+    const entry = (path: string[], annotation: Ast.Annotation | undefined, defaultScope: string): ObjectValue => {
+      const object = ObjectValue.fromRecord({ path: path });
+      if (annotation) object.set('annotations', annotationValue(annotation, defaultScope));
+      return object;
+    };
+    if (rule) {
+      chain.push(entry(rule.path, ruleAnnotations, 'rule'));
+      for (const annotation of rule.annotations) if (annotation !== ruleAnnotations) chain.push(entry(rule.path, annotation, 'document'));
+    }
+    const packagePath = ['data', ...this.context.packagePath];
+    for (const annotation of this.context.packageAnnotations ?? []) chain.push(entry(packagePath, annotation, 'package'));
+    return chain;
   }
 
   callTarget(scope: Scope, operator: Ast.RefTerm, argCount: number): CallTarget {
@@ -474,6 +512,12 @@ function visitExprTerms(expr: Expr, visit: (term: Term) => void): void {
       break;
   }
   expr.with.forEach((modifier) => visit(modifier.value));
+}
+
+/** An annotation as `rego.metadata.*` returns it: its YAML fields and its scope. */
+function annotationValue(annotation: Ast.Annotation, defaultScope: string): Value {
+  const value = fromJS({ scope: annotation.scope ?? defaultScope, ...annotation.fields });
+  return value;
 }
 
 /** Whether a value has a declared type (element types of collections are not checked). */
@@ -928,7 +972,7 @@ class Compiler {
       if (imports.has(name)) this.errors.push({ code: 'rego_compile_error', message: `import must not shadow import ${name}`, file: source.file, range: imported.range });
       imports.set(name, imported.path.terms);
     }
-    return { file: source.file, strict: this.options.strict, packagePath, globals, imports, usedImports: new Set() };
+    return { file: source.file, strict: this.options.strict, packageAnnotations: module.package.annotations, packagePath, globals, imports, usedImports: new Set() };
   }
 
   private addRule(context: ModuleContext, astRule: Ast.Rule): void {
@@ -948,7 +992,9 @@ class Compiler {
     const head = astRule.head;
     if (head.ref.length === 0 || head.ref[0].type !== 'var') return undefined;
     const errors = this.errors;
-    const converter = new Converter(context, this, errors);
+    const rulePath = ['data', ...context.packagePath, ...groundPrefix(head.ref)];
+    const ruleContext: ModuleContext = { ...context, rule: { path: rulePath, annotations: (parent ? undefined : astRule.annotations) ?? [] } };
+    const converter = new Converter(ruleContext, this, errors);
     const mentioned = new Set<string>();
     for (const expr of astRule.body) collectNames(expr, mentioned);
     const scope = new Scope(undefined, mentioned, astRule.body);

@@ -15,7 +15,7 @@ function member(collection: Value, needle: Value): boolean {
 }
 
 function evaluatorOnly(name: string): never {
-  throw new BuiltinError(`${name} is evaluated by the engine and cannot be called directly`);
+  throw new BuiltinError(`${name} is evaluated by the compiler and the engine and cannot be called directly`);
 }
 
 export const builtins: Builtin[] = [
@@ -92,6 +92,22 @@ export const builtins: Builtin[] = [
     description: 'The form `print` is compiled to: every argument as the set of its values.',
     categories: [],
     impl: () => evaluatorOnly('internal.print'),
+  },
+  {
+    name: 'rego.metadata.rule',
+    params: [],
+    result: { name: 'output', type: T.any, description: 'the annotations of the rule, or an empty object' },
+    description: 'Returns the `# METADATA` annotations of the rule this call is written in. The compiler fills it in, so it costs nothing at evaluation time.',
+    categories: [],
+    impl: () => evaluatorOnly('rego.metadata.rule'),
+  },
+  {
+    name: 'rego.metadata.chain',
+    params: [],
+    result: { name: 'chain', type: T.array(T.any), description: 'entries of `path` and `annotations`, from the rule out to its package' },
+    description: 'Returns the annotations that apply to the rule this call is written in: the rule first (always present), then document and package annotations, each with its path.',
+    categories: [],
+    impl: () => evaluatorOnly('rego.metadata.chain'),
   },
   {
     name: 'trace',

@@ -188,21 +188,24 @@ interface Decimal {
   point: number;
 }
 
-/** The exact decimal expansion of a finite double (every double is a finite decimal). */
-function exactDecimal(x: number): Decimal {
-  if (x === 0) return { digits: '', point: 0 };
+/**
+ * The magnitude of a finite double as mantissa × 2^exponent with an integer mantissa: the stored
+ * fraction, with the implicit leading bit added for normal numbers.
+ */
+function binaryParts(x: number): { mantissa: bigint; exponent: number } {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, Math.abs(x));
   const bits = view.getBigUint64(0);
   const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent: number;
-  if (exponentBits === 0) {
-    exponent = -1074;
-  } else {
-    mantissa |= 1n << 52n;
-    exponent = exponentBits - 1075;
-  }
+  const fraction = bits & ((1n << 52n) - 1n);
+  if (exponentBits === 0) return { mantissa: fraction, exponent: -1074 };
+  return { mantissa: fraction | (1n << 52n), exponent: exponentBits - 1075 };
+}
+
+/** The exact decimal expansion of a finite double (every double is a finite decimal). */
+function exactDecimal(x: number): Decimal {
+  if (x === 0) return { digits: '', point: 0 };
+  const { mantissa, exponent } = binaryParts(x);
   let digits: string;
   let point: number;
   if (exponent >= 0) {
@@ -279,31 +282,15 @@ function formatF(decimal: Decimal, precision: number): string {
 
 /** strconv's %b: decimal mantissa and binary exponent. */
 function formatBinaryExponent(x: number): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent = exponentBits - 1075;
-  if (exponentBits === 0) exponent = -1074;
-  else mantissa |= 1n << 52n;
+  const { mantissa, exponent } = binaryParts(x);
   return `${mantissa}p${exponent >= 0 ? '+' : ''}${exponent}`;
 }
 
 /** strconv's %x for floats: a normalised hexadecimal mantissa and a binary exponent. */
 function formatHexFloat(x: number, precision: number, upper: boolean): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const exponentBits = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & ((1n << 52n) - 1n);
-  let exponent: number;
-  if (exponentBits === 0) {
-    exponent = -1022;
-  } else {
-    mantissa |= 1n << 52n;
-    exponent = exponentBits - 1023;
-  }
+  let { mantissa, exponent } = binaryParts(x);
+  // Go counts the exponent from the leading bit, not from the last one.
+  exponent += 52;
   if (mantissa === 0n) exponent = 0;
   const top = 1n << 60n;
   const mask60 = top - 1n;
