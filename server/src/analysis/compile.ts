@@ -439,45 +439,49 @@ export function capturesOf(node: object): Set<string> {
 }
 const EMPTY = new Set<string>();
 
-/** Calls `visit` with the name of every variable in a term, nested bodies included. */
-function visitVars(term: Term, visit: (name: string) => void): void {
+/** Calls `onTerm` for each term directly inside `term` and `onBody` for each body nested in it. */
+function forEachPart(term: Term, onTerm: (part: Term) => void, onBody: (body: Body) => void): void {
   switch (term.kind) {
-    case 'var':
-      visit(term.name);
-      return;
     case 'ref':
-      visitVars(term.head, visit);
-      term.path.forEach((part) => visitVars(part, visit));
+      onTerm(term.head);
+      term.path.forEach(onTerm);
       return;
     case 'array':
     case 'set':
-      term.items.forEach((item) => visitVars(item, visit));
+      term.items.forEach(onTerm);
       return;
     case 'object':
       term.entries.forEach(([key, value]) => {
-        visitVars(key, visit);
-        visitVars(value, visit);
+        onTerm(key);
+        onTerm(value);
       });
       return;
     case 'arraycomp':
     case 'setcomp':
-      visitVars(term.head, visit);
-      term.body.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit)));
+      onTerm(term.head);
+      onBody(term.body);
       return;
     case 'objectcomp':
-      visitVars(term.key, visit);
-      visitVars(term.value, visit);
-      term.body.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit)));
+      onTerm(term.key);
+      onTerm(term.value);
+      onBody(term.body);
       return;
     case 'call':
-      term.args.forEach((arg) => visitVars(arg, visit));
+      term.args.forEach(onTerm);
       return;
     case 'template':
-      term.parts.forEach((part) => (Array.isArray(part) ? part.forEach((expr) => visitExprTerms(expr, (inner) => visitVars(inner, visit))) : visitVars(part, visit)));
+      term.parts.forEach((part) => (Array.isArray(part) ? onBody(part) : onTerm(part)));
       return;
     default:
       return;
   }
+}
+
+/** Calls `visit` with the name of every variable in a term, nested bodies included. */
+function visitVars(term: Term, visit: (name: string) => void): void {
+  if (term.kind === 'var') visit(term.name);
+  const inner = (part: Term): void => visitVars(part, visit);
+  forEachPart(term, inner, (body) => body.forEach((expr) => visitExprTerms(expr, inner)));
 }
 
 /** Calls `visit` with each top-level term of an expression (nested bodies through their terms). */
@@ -830,42 +834,17 @@ function displayName(name: string): string {
 /** Reorders the bodies nested in an expression (comprehensions, `every`, negated queries). */
 function checkNested(expr: Expr, bound: Set<string>, context: SafetyContext, outerNames: Set<string>): void {
   const visitTerm = (term: Term): void => {
-    switch (term.kind) {
-      case 'ref':
-        visitTerm(term.head);
-        term.path.forEach(visitTerm);
-        return;
-      case 'array':
-      case 'set':
-        term.items.forEach(visitTerm);
-        return;
-      case 'object':
-        term.entries.forEach(([key, value]) => {
-          visitTerm(key);
-          visitTerm(value);
-        });
-        return;
-      case 'call':
-        term.args.forEach(visitTerm);
-        return;
-      case 'template':
-        term.parts.forEach((part) => (Array.isArray(part) ? part.forEach((inner) => checkNested(inner, bound, context, outerNames)) : visitTerm(part)));
-        return;
-      case 'arraycomp':
-      case 'setcomp':
-      case 'objectcomp': {
-        const result = reorder(term.body, bound, context, outerNames);
-        term.body = result.body;
-        const heads = term.kind === 'objectcomp' ? [term.key, term.value] : [term.head];
-        for (const head of heads) {
-          heads.forEach(visitTerm);
-          checkHead(head, result.bound, context, term.range);
-        }
-        return;
+    if (term.kind === 'arraycomp' || term.kind === 'setcomp' || term.kind === 'objectcomp') {
+      const result = reorder(term.body, bound, context, outerNames);
+      term.body = result.body;
+      const heads = term.kind === 'objectcomp' ? [term.key, term.value] : [term.head];
+      for (const head of heads) {
+        visitTerm(head);
+        checkHead(head, result.bound, context, term.range);
       }
-      default:
-        return;
+      return;
     }
+    forEachPart(term, visitTerm, (body) => body.forEach((inner) => checkNested(inner, bound, context, outerNames)));
   };
   const operation = expr.operation;
   switch (operation.kind) {
@@ -1182,80 +1161,19 @@ function groundPrefix(ref: Ast.Term[]): string[] {
 function referencedPaths(rule: Rule): string[][] {
   const paths: string[][] = [];
   const visitTerm = (term: Term): void => {
-    switch (term.kind) {
-      case 'ref':
-        if (term.head.kind === 'root' && term.head.name === 'data') {
-          const path = ['data'];
-          for (const part of term.path) {
-            if (part.kind !== 'value' || typeof part.value !== 'string') break;
-            path.push(part.value);
-          }
-          paths.push(path);
-        } else visitTerm(term.head);
-        term.path.forEach(visitTerm);
-        return;
-      case 'array':
-      case 'set':
-        term.items.forEach(visitTerm);
-        return;
-      case 'object':
-        term.entries.forEach(([key, value]) => {
-          visitTerm(key);
-          visitTerm(value);
-        });
-        return;
-      case 'arraycomp':
-      case 'setcomp':
-        visitTerm(term.head);
-        term.body.forEach(visitExpr);
-        return;
-      case 'objectcomp':
-        visitTerm(term.key);
-        visitTerm(term.value);
-        term.body.forEach(visitExpr);
-        return;
-      case 'call':
-        if (term.target.kind === 'function') paths.push(term.target.path);
-        term.args.forEach(visitTerm);
-        return;
-      case 'template':
-        term.parts.forEach((part) => (Array.isArray(part) ? part.forEach(visitExpr) : visitTerm(part)));
-        return;
-      default:
-        return;
+    if (term.kind === 'ref' && term.head.kind === 'root' && term.head.name === 'data') {
+      const path = ['data'];
+      for (const part of term.path) {
+        if (part.kind !== 'value' || typeof part.value !== 'string') break;
+        path.push(part.value);
+      }
+      paths.push(path);
+    } else if (term.kind === 'call' && term.target.kind === 'function') {
+      paths.push(term.target.path);
     }
+    forEachPart(term, visitTerm, (body) => body.forEach((expr) => visitExprTerms(expr, visitTerm)));
   };
-  const visitExpr = (expr: Expr): void => {
-    const operation = expr.operation;
-    switch (operation.kind) {
-      case 'term':
-        visitTerm(operation.term);
-        break;
-      case 'unify':
-        visitTerm(operation.left);
-        visitTerm(operation.right);
-        break;
-      case 'somein':
-        visitTerm(operation.domain);
-        break;
-      case 'every':
-        visitTerm(operation.domain);
-        operation.body.forEach(visitExpr);
-        break;
-      case 'query':
-        operation.body.forEach(visitExpr);
-        break;
-      case 'logical':
-        operation.left.forEach(visitExpr);
-        operation.right.forEach(visitExpr);
-        break;
-      default:
-        break;
-    }
-    // `with` replaces what it targets, so a rule mocked in its own body is not recursion.
-    expr.with.forEach((modifier) => visitTerm(modifier.value));
-  };
-  rule.body.forEach(visitExpr);
+  rule.body.forEach((expr) => visitExprTerms(expr, visitTerm));
   [...rule.suffix, ...(rule.key ? [rule.key] : []), rule.value, ...(rule.args ?? [])].forEach(visitTerm);
   return paths;
 }

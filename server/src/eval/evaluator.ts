@@ -639,38 +639,50 @@ export class Evaluator {
   }
 
   private completeValue(node: RuleNode): Value | undefined {
+    return this.singleValue(node.rules, [], 'complete rules must not produce multiple outputs', undefined);
+  }
+
+  /**
+   * The one value of complete rules, or of a function for some arguments. Each definition runs its
+   * else chain (the first clause whose body succeeds gives its value); definitions that give different
+   * values conflict; the default applies when no definition gives one.
+   */
+  private singleValue(rules: Rule[], args: Value[], conflict: string, range: Range | undefined): Value | undefined {
     let result: Value | undefined;
     let defaultRule: Rule | undefined;
-    for (const rule of node.rules) {
+    for (const rule of rules) {
       if (rule.isDefault) {
         defaultRule = rule;
         continue;
       }
-      const frame: Frame = new Map();
-      // Each definition runs its else chain: the first clause whose body succeeds gives the value.
       this.withRule(rule, () => {
         for (let current: Rule | undefined = rule; current; current = current.else) {
-          let produced = false;
           const clause = current;
-          this.evalBody(clause.body, 0, frame, () =>
-            this.evalTerm(clause.value, frame, (value) => {
-              produced = true;
-              if (result !== undefined && !equal(result, value)) {
-                throw new EvalError('eval_conflict_error', 'complete rules must not produce multiple outputs', rule.file, rule.headRange);
-              }
-              result = value;
-              return false;
-            }),
+          const frame: Frame = new Map();
+          let produced = false;
+          this.unifyArgs(clause.args ?? rule.args ?? [], args, 0, frame, () =>
+            this.evalBody(clause.body, 0, frame, () =>
+              this.evalTerm(clause.value, frame, (value) => {
+                produced = true;
+                if (result !== undefined && !equal(result, value)) throw new EvalError('eval_conflict_error', conflict, rule.file, range ?? rule.headRange);
+                result = value;
+                return false;
+              }),
+            ),
           );
           if (produced) break;
         }
       });
     }
     if (result === undefined && defaultRule) {
-      this.evalTerm(defaultRule.value, new Map(), (value) => {
-        result = value;
-        return true;
-      });
+      const fallback = defaultRule;
+      const frame: Frame = new Map();
+      this.unifyArgs(fallback.args ?? [], args, 0, frame, () =>
+        this.evalTerm(fallback.value, frame, (value) => {
+          result = value;
+          return true;
+        }),
+      );
     }
     return result;
   }
@@ -814,44 +826,8 @@ export class Evaluator {
     const cache = this.state.cache;
     const cached = cache.get(cacheKey);
     if (cached !== undefined && cached !== IN_PROGRESS) return cached === UNDEFINED ? undefined : cached;
-    let result: Value | undefined;
-    let defaultRule: Rule | undefined;
-    for (const rule of node.rules) {
-      if (rule.kind !== 'function') continue;
-      if (rule.isDefault) {
-        defaultRule = rule;
-        continue;
-      }
-      this.withRule(rule, () => {
-        for (let current: Rule | undefined = rule; current; current = current.else) {
-          const clause = current;
-          const frame: Frame = new Map();
-          let produced = false;
-          this.unifyArgs(clause.args ?? rule.args ?? [], args, 0, frame, () =>
-            this.evalBody(clause.body, 0, frame, () =>
-              this.evalTerm(clause.value, frame, (value) => {
-                produced = true;
-                if (result !== undefined && !equal(result, value)) {
-                  throw new EvalError('eval_conflict_error', 'functions must not produce multiple outputs for same inputs', rule.file, range);
-                }
-                result = value;
-                return false;
-              }),
-            ),
-          );
-          if (produced) break;
-        }
-      });
-    }
-    if (result === undefined && defaultRule) {
-      const frame: Frame = new Map();
-      this.unifyArgs(defaultRule.args ?? [], args, 0, frame, () =>
-        this.evalTerm(defaultRule!.value, frame, (value) => {
-          result = value;
-          return true;
-        }),
-      );
-    }
+    const functions = node.rules.filter((rule) => rule.kind === 'function');
+    const result = this.singleValue(functions, args, 'functions must not produce multiple outputs for same inputs', range);
     cache.set(cacheKey, result === undefined ? UNDEFINED : result);
     return result;
   }
