@@ -13,6 +13,7 @@ import { Engine, systemEnvironment, type EvaluateResult, type LocatedError, type
 import { networkEnvironment } from './network-transport';
 import { DocumentError, mergeAt, readDocument } from './eval/documents';
 import { compile } from './analysis/compile';
+import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
 
 const USAGE = `Usage: rego-lens <command> [flags] [arguments]
@@ -24,6 +25,7 @@ Commands:
   eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
        [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
+  capabilities                                             print the built-ins in the shape of OPA's capabilities.json
   help                                                     print this message
 `;
 
@@ -391,6 +393,34 @@ function evalCommand(args: string[]): number {
   return 0;
 }
 
+/**
+ * `capabilities`: the built-ins in the shape of OPA's capabilities.json (name, declared argument and
+ * result types, infix, categories, flags), plus the future keywords and features this engine supports.
+ */
+function capabilitiesCommand(args: string[]): number {
+  if (args.length > 0) throw new UsageError('capabilities takes no arguments');
+  const named = (name: string | undefined, type: object): object => (name ? { name, ...type } : type);
+  const builtins = [...BUILTINS]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((builtin) => ({
+      name: builtin.name,
+      ...(builtin.categories.length ? { categories: builtin.categories } : {}),
+      decl: {
+        ...(builtin.params.length ? { args: builtin.params.map((param) => named(param.name, param.type)) } : {}),
+        ...(builtin.result ? { result: named(builtin.result.name, builtin.result.type) } : {}),
+        type: 'function',
+        ...(builtin.variadic ? { variadic: builtin.variadic.type } : {}),
+      },
+      ...(builtin.infix ? { infix: builtin.infix } : {}),
+      ...(builtin.deprecated ? { deprecated: true } : {}),
+      ...(builtin.nondeterministic ? { nondeterministic: true } : {}),
+      ...(builtin.relation ? { relation: true } : {}),
+    }));
+  const capabilities = { builtins, future_keywords: ['and', 'contains', 'every', 'if', 'in', 'not', 'or'], features: ['keywords_in_refs', 'rego_v1', 'rule_head_ref_string_prefixes', 'rule_head_refs', 'template_strings'] };
+  process.stdout.write(`${JSON.stringify(capabilities, null, 2)}\n`);
+  return 0;
+}
+
 export function main(argv: string[]): number {
   const [command, ...args] = argv;
   try {
@@ -401,6 +431,8 @@ export function main(argv: string[]): number {
         return parseCommand(args);
       case 'eval':
         return evalCommand(args);
+      case 'capabilities':
+        return capabilitiesCommand(args);
       case undefined:
       case 'help':
       case '--help':

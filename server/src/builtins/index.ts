@@ -22,6 +22,7 @@ import * as numbers from './numbers.js';
 import * as objects from './objects.js';
 import * as providersAws from './providers-aws.js';
 import * as regex from './regex.js';
+import * as rego from './rego.js';
 import * as semver from './semver.js';
 import * as sets from './sets.js';
 import * as sprintf from './sprintf.js';
@@ -55,6 +56,7 @@ export const BUILTINS: readonly Builtin[] = [
   ...familyOf(objects),
   ...familyOf(providersAws),
   ...familyOf(regex),
+  ...familyOf(rego),
   ...familyOf(semver),
   ...familyOf(sets),
   ...familyOf(sprintf),

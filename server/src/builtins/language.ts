@@ -3,6 +3,7 @@
  * (`=`, `:=`, `in`), `print` and the internal forms the compiler emits. Their evaluation is partly
  * done by the evaluator (unification binds variables, `print` sees undefined arguments), but they are
  * declared here like every other built-in so hover, completion and the capabilities export see them.
+ * OPA leaves the operands of these operator forms unnamed, and so do we (names are part of the export).
  */
 import { ObjectValue, SetValue, equal, valueText, type Value } from '../value/value.js';
 import { BuiltinError, T, type Builtin } from './declaration.js';
@@ -23,10 +24,10 @@ export const builtins: Builtin[] = [
     name: 'eq',
     infix: '=',
     params: [
-      { name: 'x', type: T.any, description: 'one side of the unification' },
-      { name: 'y', type: T.any, description: 'the other side' },
+      { name: '', type: T.any, description: 'one side of the unification' },
+      { name: '', type: T.any, description: 'the other side' },
     ],
-    result: { name: 'result', type: T.boolean, description: 'true when both sides can be made equal' },
+    result: { name: '', type: T.boolean, description: 'true when both sides can be made equal' },
     description: 'Unifies two terms: binds unbound variables on either side so that both sides are equal, or fails.',
     categories: ['comparison'],
     impl: (args) => equal(args[0], args[1]),
@@ -35,10 +36,10 @@ export const builtins: Builtin[] = [
     name: 'assign',
     infix: ':=',
     params: [
-      { name: 'x', type: T.any, description: 'the new local variable (or a pattern of them)' },
-      { name: 'y', type: T.any, description: 'the value to give it' },
+      { name: '', type: T.any, description: 'the new local variable (or a pattern of them)' },
+      { name: '', type: T.any, description: 'the value to give it' },
     ],
-    result: { name: 'result', type: T.boolean, description: 'true once assigned' },
+    result: { name: '', type: T.boolean, description: 'true once assigned' },
     description: 'Declares local variables and assigns them a value; a variable can be assigned only once in a scope.',
     categories: ['assignment'],
     impl: (args) => equal(args[0], args[1]),
@@ -47,10 +48,10 @@ export const builtins: Builtin[] = [
     name: 'internal.member_2',
     infix: 'in',
     params: [
-      { name: 'x', type: T.any, description: 'the value looked for' },
-      { name: 'y', type: T.any, description: 'an array, set or object whose values are searched' },
+      { name: '', type: T.any, description: 'the value looked for' },
+      { name: '', type: T.any, description: 'an array, set or object whose values are searched' },
     ],
-    result: { name: 'result', type: T.boolean, description: 'whether x is among the values of y' },
+    result: { name: '', type: T.boolean, description: 'whether x is among the values of y' },
     description: '`x in xs`: whether a value is an element of an array or set, or a value of an object.',
     categories: [],
     impl: (args) => member(args[1], args[0]),
@@ -59,11 +60,11 @@ export const builtins: Builtin[] = [
     name: 'internal.member_3',
     infix: 'in',
     params: [
-      { name: 'x', type: T.any, description: 'the key or index looked for' },
-      { name: 'y', type: T.any, description: 'the value expected under that key' },
-      { name: 'z', type: T.any, description: 'an array or object' },
+      { name: '', type: T.any, description: 'the key or index looked for' },
+      { name: '', type: T.any, description: 'the value expected under that key' },
+      { name: '', type: T.any, description: 'an array or object' },
     ],
-    result: { name: 'result', type: T.boolean, description: 'whether z has value y at key x' },
+    result: { name: '', type: T.boolean, description: 'whether z has value y at key x' },
     description: '`k, v in xs`: whether a collection holds a value under a key (an index for arrays).',
     categories: [],
     impl: (args) => {
@@ -88,7 +89,7 @@ export const builtins: Builtin[] = [
   },
   {
     name: 'internal.print',
-    params: [{ name: 'values', type: T.array(T.set(T.any)), description: 'the sets of values of each argument' }],
+    params: [{ name: '', type: T.array(T.set(T.any)), description: 'the sets of values of each argument' }],
     description: 'The form `print` is compiled to: every argument as the set of its values.',
     categories: [],
     impl: () => evaluatorOnly('internal.print'),
@@ -108,6 +109,36 @@ export const builtins: Builtin[] = [
     description: 'Returns the annotations that apply to the rule this call is written in: the rule first (always present), then document and package annotations, each with its path.',
     categories: [],
     impl: () => evaluatorOnly('rego.metadata.chain'),
+  },
+  {
+    name: 'internal.template_string',
+    params: [{ name: '', type: T.array(T.any), description: 'literal text and, for each `{expression}`, the set of its values' }],
+    result: { name: '', type: T.string, description: 'the text with every expression put in' },
+    description: 'The form template strings (`$"...{expr}..."`) compile to: joins literal text with the text of each expression, `<undefined>` where an expression has no value.',
+    categories: [],
+    impl: (args) => {
+      const parts = args[0];
+      if (!Array.isArray(parts)) throw new BuiltinError('operand 1 must be array', 'eval_type_error');
+      return parts
+        .map((part) => {
+          if (typeof part === 'string') return part;
+          if (part instanceof SetValue) {
+            if (part.size === 0) return '<undefined>';
+            if (part.size > 1) throw new BuiltinError('template string expression produced more than one value');
+            const [only] = part.values();
+            return typeof only === 'string' ? only : valueText(only);
+          }
+          return valueText(part);
+        })
+        .join('');
+    },
+  },
+  {
+    name: 'internal.test_case',
+    params: [{ name: '', type: T.array(T.any), description: 'the values describing one test case' }],
+    description: 'Marks a test case for test reports; it always succeeds and changes nothing.',
+    categories: [],
+    impl: () => true,
   },
   {
     name: 'trace',
