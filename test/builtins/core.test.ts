@@ -27,7 +27,7 @@ describe('declarations', () => {
   it('are unique', () => {
     const names = new Set(family.map((declaration) => declaration.name));
     assert.equal(names.size, family.length, 'a built-in is declared twice');
-    assert.equal(names.size, 55);
+    assert.equal(names.size, 56);
   });
   checkDeclarations(family);
 });
@@ -439,5 +439,12 @@ describe('types', () => {
     assertError(() => call('cast_null', 0), 'operand 1 must be null but got number', 'eval_type_error');
     assertError(() => call('cast_object', set()), 'operand 1 must be object but got set', 'eval_type_error');
     assert.ok(['cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object', 'all', 'any'].every((name) => builtinNamed(family, name).deprecated));
+  });
+});
+
+describe('set_diff', () => {
+  it('keeps the elements of the first set that the second lacks', () => {
+    const setDiff = family.find((declaration) => declaration.name === 'set_diff')!;
+    assertValue(setDiff.impl([set(1, 2, 3), set(2)], fakeContext()), set(1, 3));
   });
 });

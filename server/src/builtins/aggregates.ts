@@ -4,26 +4,20 @@
  * fraction the whole computation is done in doubles, as OPA falls back to floating point. Empty
  * collections give 0 for sum, 1 for product and an undefined result for max and min.
  */
-import { BuiltinError, T, operandError, type Builtin } from './declaration.js';
+import { T, elementError, expectCollection, operandError, type Builtin } from './declaration.js';
 import { addNumbers, doubleResult, isIntegral, multiplyNumbers } from './numbers.js';
-import { SetValue, compare, typeOf, type Value } from '../value/value.js';
+import { SetValue, compare, type Value } from '../value/value.js';
 
 /** OPA lists the expected types of these aggregates as "set, array", in that order. */
 function expectSetOrArray(args: Value[]): readonly Value[] {
-  const value = args[0];
-  if (Array.isArray(value)) return value;
-  if (value instanceof SetValue) return value.values();
-  throw new BuiltinError(`operand 1 must be one of {set, array} but got ${typeOf(value)}`, 'eval_type_error');
+  return expectCollection(args, 0, ['set', 'array']);
 }
 
 /** The numbers of a collection; names the first element that is not one the way OPA does. */
 function numberElements(args: Value[]): (number | bigint)[] {
   const collection = expectSetOrArray(args);
-  const kind = typeOf(args[0]);
   return collection.map((element) => {
-    if (typeof element !== 'number' && typeof element !== 'bigint') {
-      throw new BuiltinError(`operand 1 must be ${kind} of numbers but got ${kind} containing ${typeOf(element)}`, 'eval_type_error');
-    }
+    if (typeof element !== 'number' && typeof element !== 'bigint') throw elementError(1, args[0], element, 'number');
     return element;
   });
 }

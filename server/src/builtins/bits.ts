@@ -40,37 +40,38 @@ function shiftRight(x: bigint, count: bigint): bigint {
   return x >> count;
 }
 
-function binaryBitsBuiltin(
+/** A built-in on two integers; how the second operand is named and read is up to the caller. */
+function twoIntegerBuiltin(
   name: string,
   description: string,
-  words: { x: string; y: string; z: string },
+  words: { x: string; z: string },
+  second: { name: string; description: string; read: (args: Value[], index: number) => bigint },
   run: (x: bigint, y: bigint) => bigint,
 ): Builtin {
   return {
     name,
     params: [
       { name: 'x', type: T.number, description: words.x },
-      { name: 'y', type: T.number, description: words.y },
+      { name: second.name, type: T.number, description: second.description },
     ],
     result: { name: 'z', type: T.number, description: words.z },
     description,
     categories: [],
-    impl: (args) => normalizeNumber(run(expectBigInteger(args, 0), expectBigInteger(args, 1))),
+    impl: (args) => normalizeNumber(run(expectBigInteger(args, 0), second.read(args, 1))),
   };
 }
 
+function binaryBitsBuiltin(
+  name: string,
+  description: string,
+  words: { x: string; y: string; z: string },
+  run: (x: bigint, y: bigint) => bigint,
+): Builtin {
+  return twoIntegerBuiltin(name, description, words, { name: 'y', description: words.y, read: expectBigInteger }, run);
+}
+
 function shiftBuiltin(name: string, description: string, words: { x: string; s: string; z: string }, run: (x: bigint, s: bigint) => bigint): Builtin {
-  return {
-    name,
-    params: [
-      { name: 'x', type: T.number, description: words.x },
-      { name: 's', type: T.number, description: words.s },
-    ],
-    result: { name: 'z', type: T.number, description: words.z },
-    description,
-    categories: [],
-    impl: (args) => normalizeNumber(run(expectBigInteger(args, 0), expectShiftCount(args, 1))),
-  };
+  return twoIntegerBuiltin(name, description, words, { name: 's', description: words.s, read: expectShiftCount }, run);
 }
 
 export const builtins: Builtin[] = [

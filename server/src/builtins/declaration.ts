@@ -145,11 +145,22 @@ export function expectSet(args: Value[], index: number): SetValue {
   return value;
 }
 
+/** "operand 2 must be array of strings but got array containing number". */
+export function elementError(position: number, composite: Value, got: Value, expected: string): BuiltinError {
+  const kind = TYPE_WORDS[typeOf(composite)];
+  return new BuiltinError(`operand ${position} must be ${kind} of ${expected}s but got ${kind} containing ${TYPE_WORDS[typeOf(got)]}`, 'eval_type_error');
+}
+
+/** OPA's error for a number where an integer is needed; it calls every such number floating-point. */
+export function notIntegerError(position: number): BuiltinError {
+  return new BuiltinError(`operand ${position} must be integer number but got floating-point number`, 'eval_type_error');
+}
+
 /** An integer argument as a JS number (OPA rejects non-integers for counts, indexes and widths). */
 export function expectInteger(args: Value[], index: number): number {
   const value = expectNumber(args, index);
   if (typeof value === 'bigint') return Number(value);
-  if (!Number.isInteger(value)) throw new BuiltinError(`operand ${index + 1} must be integer number but got floating-point number`, 'eval_type_error');
+  if (!Number.isInteger(value)) throw notIntegerError(index + 1);
   return value;
 }
 

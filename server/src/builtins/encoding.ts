@@ -6,7 +6,7 @@
  * booleans) with yaml.v2's output style. Decoded bytes that are not UTF-8 become U+FFFD.
  */
 import YAML from 'yaml';
-import { BuiltinError, T, expectString, family, type Builtin } from './declaration.js';
+import { BuiltinError, T, expectObject, expectString, family, type Builtin } from './declaration.js';
 import { ObjectValue, SetValue, compareStrings, normalizeNumber, numberText, parseJSON, typeOf, type Value } from '../value/value.js';
 import { formatGoFloat, goQuote, isGoPrintable, regoText } from './sprintf.js';
 
@@ -19,10 +19,6 @@ function utf8(text: string): Uint8Array {
 
 function fromBytes(bytes: Uint8Array): string {
   return decoder.decode(bytes);
-}
-
-function typeError(position: number, got: Value, expected: string): BuiltinError {
-  return new BuiltinError(`operand ${position} must be ${expected} but got ${typeOf(got)}`, 'eval_type_error');
 }
 
 // =============================================================================================
@@ -1335,8 +1331,7 @@ export const builtins: Builtin[] = family([
     result: { name: 'y', type: s, description: 'The JSON text.' },
     description: 'Serializes a value to JSON, optionally spread over indented lines.',
     impl(args) {
-      const options = args[1];
-      if (!(options instanceof ObjectValue)) throw typeError(2, options, 'object');
+      const options = expectObject(args, 1);
       let indent = '\t';
       let prefix = '';
       let implicitPretty = false;
@@ -1473,8 +1468,7 @@ export const builtins: Builtin[] = family([
     result: { name: 'y', type: s, description: 'A query string such as "a=1&b=2", sorted by name.' },
     description: 'Builds a URL query string from an object; a name with several values is repeated once for each.',
     impl(args) {
-      const object = args[0];
-      if (!(object instanceof ObjectValue)) throw typeError(1, object, 'object');
+      const object = expectObject(args, 0);
       const invalid = () => new BuiltinError('operand 1 values must be string, array[string], or set[string]', 'eval_type_error');
       const pairs: string[] = [];
       for (const [key, value] of jsonEntries(object)) {

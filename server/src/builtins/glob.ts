@@ -6,8 +6,8 @@
  * translated to an anchored RE2 expression so matching takes linear time.
  */
 import { RE2JS } from 're2js';
-import { BuiltinError, T, expectString, operandError, type Builtin } from './declaration.js';
-import { typeOf, type Value } from '../value/value.js';
+import { BuiltinError, T, elementError, expectString, operandError, type Builtin } from './declaration.js';
+import type { Value } from '../value/value.js';
 import { RecentlyUsedCache } from './regex.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -276,9 +276,7 @@ function delimitersOperand(value: Value): string[] {
   if (!Array.isArray(value)) throw operandError(2, ['array', 'null'], value);
   const delimiters: string[] = [];
   for (const item of value) {
-    if (typeof item !== 'string') {
-      throw new BuiltinError(`operand 2 must be array of strings but got array containing ${typeOf(item)}`, 'eval_type_error');
-    }
+    if (typeof item !== 'string') throw elementError(2, value, item, 'string');
     if (Array.from(item).length !== 1) {
       throw new BuiltinError('operand 2 must be array of runes but got array containing string', 'eval_type_error');
     }

@@ -6,10 +6,17 @@
  * own code does: accepting trees (objects) as well as text, turning trees into values, the wording
  * of errors, and the fixed results of the built-ins that do not fail.
  */
-import { BuiltinError, T, expectString, family, type Builtin } from './declaration.js';
-import { ObjectValue, typeOf, type Value } from '../value/value.js';
+import { BuiltinError, T, expectString, family, operandError, type Builtin } from './declaration.js';
+import { ObjectValue, type Value } from '../value/value.js';
 import { MissingNodeError, type QueryDocument, type Schema, type SchemaDocument } from './graphql/ast.js';
-import { DecodeError, decodeQueryDocument, decodeSchemaDocument, encodeQueryDocument, encodeSchemaDocument } from './graphql/codec.js';
+import {
+  DecodeError,
+  decodeQueryDocument,
+  decodeSchemaDocument,
+  encodeQueryDocument,
+  encodeSchemaDocument,
+  type DecodeResult,
+} from './graphql/codec.js';
 import { GraphqlSyntaxError, parseQuery, parseSchema } from './graphql/parser.js';
 import { SchemaValidationError, validateSchema } from './graphql/schema.js';
 import { validateQuery, type ValidationError } from './graphql/validator.js';
@@ -64,42 +71,45 @@ function syntaxFailure(error: GraphqlSyntaxError): GraphqlFailure {
   return new GraphqlFailure(relocate(errorText('input', { Line: error.line, Column: error.column }, error.message), 'in GraphQL string', false));
 }
 
-function loadQuery(argument: string | ObjectValue): Loaded<QueryDocument> {
+/** How one kind of document is read from text or from a tree, and turned back into a value. */
+interface DocumentKind<T> {
+  parse(text: string): T;
+  decode(value: ObjectValue): DecodeResult<T>;
+  encode(document: T): ObjectValue;
+}
+
+const QUERY_DOCUMENT: DocumentKind<QueryDocument> = { parse: parseQuery, decode: decodeQueryDocument, encode: encodeQueryDocument };
+const SCHEMA_DOCUMENT: DocumentKind<SchemaDocument> = {
+  parse: (text) => parseSchema(text),
+  decode: decodeSchemaDocument,
+  encode: encodeSchemaDocument,
+};
+
+function loadDocument<T>(argument: string | ObjectValue, kind: DocumentKind<T>): Loaded<T> {
   if (typeof argument === 'string') {
     try {
-      const document = parseQuery(argument);
-      return { document, value: encodeQueryDocument(document), hasNullElements: false };
+      const document = kind.parse(argument);
+      return { document, value: kind.encode(document), hasNullElements: false };
     } catch (error) {
       if (error instanceof GraphqlSyntaxError) throw syntaxFailure(error);
       throw error;
     }
   }
   try {
-    const { document, hasNullElements } = decodeQueryDocument(argument);
-    return { document, value: encodeQueryDocument(document), hasNullElements };
+    const { document, hasNullElements } = kind.decode(argument);
+    return { document, value: kind.encode(document), hasNullElements };
   } catch (error) {
     if (error instanceof DecodeError) throw new GraphqlFailure(error.message);
     throw error;
   }
 }
 
+function loadQuery(argument: string | ObjectValue): Loaded<QueryDocument> {
+  return loadDocument(argument, QUERY_DOCUMENT);
+}
+
 function loadSchema(argument: string | ObjectValue): Loaded<SchemaDocument> {
-  if (typeof argument === 'string') {
-    try {
-      const document = parseSchema(argument);
-      return { document, value: encodeSchemaDocument(document), hasNullElements: false };
-    } catch (error) {
-      if (error instanceof GraphqlSyntaxError) throw syntaxFailure(error);
-      throw error;
-    }
-  }
-  try {
-    const { document, hasNullElements } = decodeSchemaDocument(argument);
-    return { document, value: encodeSchemaDocument(document), hasNullElements };
-  } catch (error) {
-    if (error instanceof DecodeError) throw new GraphqlFailure(error.message);
-    throw error;
-  }
+  return loadDocument(argument, SCHEMA_DOCUMENT);
 }
 
 /** Runs a check; where gqlparser would dereference a missing node, OPA's built-in cannot finish either. */
@@ -149,7 +159,7 @@ function documentArgument(value: Value): string | ObjectValue | undefined {
 
 /** OPA's type error for these arguments: it counts operands from 0 and lists the types unsorted. */
 function documentTypeError(position: number, value: Value): BuiltinError {
-  return new BuiltinError(`operand ${position} must be one of {string, object} but got ${typeOf(value)}`, 'eval_type_error');
+  return operandError(position, ['string', 'object'], value);
 }
 
 /** Runs `check`, answering false (or `fallback`) for anything OPA's non-failing built-ins swallow. */

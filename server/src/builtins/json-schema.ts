@@ -28,8 +28,11 @@ function loadArgument(value: Value): Value {
   throw new SchemaError('wrong type, expected string or object');
 }
 
-/** Converts a value to plain JSON data: sets become arrays, non-string keys their JSON text. */
-function jsonData(value: Value): Value {
+/**
+ * Converts a value to the plain JSON data OPA marshals it to: sets become arrays, non-string keys
+ * their JSON text.
+ */
+export function jsonData(value: Value): Value {
   if (Array.isArray(value)) return value.map(jsonData);
   if (value instanceof SetValue) return value.values().map(jsonData);
   if (value instanceof ObjectValue) {
@@ -359,6 +362,13 @@ class SchemaCompiler {
     throw error();
   }
 
+  /** additionalProperties and additionalItems: a boolean kept as it is, or a schema. */
+  private booleanOrSchema(node: Value, parent: SubSchema, keyword: string): boolean | SubSchema {
+    if (typeof node === 'boolean') return node;
+    if (node instanceof ObjectValue) return this.child(node, parent);
+    throw invalidType('boolean/valid schema', keyword);
+  }
+
   private parse(node: Value, schema: SubSchema): void {
     if (schema.draft >= 6 && typeof node === 'boolean') {
       schema.pass = node;
@@ -443,11 +453,7 @@ class SchemaCompiler {
     }
 
     const additionalProperties = m.get('additionalProperties');
-    if (additionalProperties !== undefined) {
-      if (typeof additionalProperties === 'boolean') schema.additionalProperties = additionalProperties;
-      else if (additionalProperties instanceof ObjectValue) schema.additionalProperties = this.child(additionalProperties, schema);
-      else throw invalidType('boolean/valid schema', 'additionalProperties');
-    }
+    if (additionalProperties !== undefined) schema.additionalProperties = this.booleanOrSchema(additionalProperties, schema, 'additionalProperties');
 
     const patternProperties = m.get('patternProperties');
     if (patternProperties !== undefined) {
@@ -490,11 +496,7 @@ class SchemaCompiler {
     }
 
     const additionalItems = m.get('additionalItems');
-    if (additionalItems !== undefined) {
-      if (typeof additionalItems === 'boolean') schema.additionalItems = additionalItems;
-      else if (additionalItems instanceof ObjectValue) schema.additionalItems = this.child(additionalItems, schema);
-      else throw invalidType('boolean/valid schema', 'additionalItems');
-    }
+    if (additionalItems !== undefined) schema.additionalItems = this.booleanOrSchema(additionalItems, schema, 'additionalItems');
 
     const multipleOf = m.get('multipleOf');
     if (multipleOf !== undefined) {

@@ -10,6 +10,7 @@ import {
   T,
   expectNumber,
   expectString,
+  notIntegerError,
   operandError,
   type Builtin,
   type BuiltinContext,
@@ -141,9 +142,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function expectMachineInteger(args: Value[], index: number): number | bigint {
   const value = expectNumber(args, index);
   const fits = typeof value === 'bigint' ? value >= INT64_MIN && value <= INT64_MAX : Number.isInteger(value);
-  if (!fits) {
-    throw new BuiltinError(`operand ${index + 1} must be integer number but got floating-point number`, 'eval_type_error');
-  }
+  if (!fits) throw notIntegerError(index + 1);
   return value;
 }
 
@@ -151,9 +150,7 @@ export function expectMachineInteger(args: Value[], index: number): number | big
 export function expectBigInteger(args: Value[], index: number): bigint {
   const value = args[index];
   if (typeof value !== 'number' && typeof value !== 'bigint') throw operandError(index + 1, 'integer', value);
-  if (!isIntegral(value)) {
-    throw new BuiltinError(`operand ${index + 1} must be integer number but got floating-point number`, 'eval_type_error');
-  }
+  if (!isIntegral(value)) throw notIntegerError(index + 1);
   return BigInt(value);
 }
 

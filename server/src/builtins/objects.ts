@@ -5,18 +5,13 @@
  * its quirks, which are pointed out where they appear. Results are always new values; arguments
  * are never changed.
  */
-import { BuiltinError, T, expectArray, expectObject, family, type Builtin } from './declaration.js';
-import { ObjectValue, SetValue, equal, typeOf, type Value } from '../value/value.js';
+import { BuiltinError, T, elementError, expectArray, expectObject, family, operandError, type Builtin } from './declaration.js';
+import { ObjectValue, SetValue, equal, type Value } from '../value/value.js';
 
 const anyObject = T.object();
 const keysType = T.anyOf(T.array(), T.object(), T.set());
 const pathType = T.anyOf(T.string, T.array());
 const pathsType = T.anyOf(T.array(pathType), T.set(pathType));
-
-/** A type error worded like OPA's, keeping the order of the expected types as OPA lists them. */
-function typeError(position: number, expected: string, got: Value): BuiltinError {
-  return new BuiltinError(`operand ${position} must be ${expected} but got ${typeOf(got)}`, 'eval_type_error');
-}
 
 // ---------------------------------------------------------------------------------------------
 // object.*
@@ -27,7 +22,7 @@ function keysOperand(value: Value): SetValue {
   if (value instanceof SetValue) return value;
   if (value instanceof ObjectValue) return SetValue.from(value.keys());
   // OPA lists the expected types in this order (not sorted).
-  throw typeError(2, 'one of {object, set, array}', value);
+  throw operandError(2, ['object', 'set', 'array'], value);
 }
 
 /** Follows a path through objects (keys), arrays (integer indexes) and sets (members). */
@@ -165,11 +160,11 @@ function pathsOperand(value: Value): Value[][] {
   let items: readonly Value[];
   if (Array.isArray(value)) items = value;
   else if (value instanceof SetValue) items = value.values();
-  else throw typeError(2, 'one of {set, array}', value);
+  else throw operandError(2, ['set', 'array'], value);
   return items.map((item) => {
     const path = parsePath(item);
     if (path === undefined) {
-      throw typeError(2, 'one of {set, array} containing string paths or array of path segments', item);
+      throw operandError(2, 'one of {set, array} containing string paths or array of path segments', item);
     }
     return path;
   });
@@ -518,7 +513,7 @@ export const builtins: Builtin[] = family([
       // OPA checks the elements from the last to the first, so the last non-object is the one reported.
       for (let i = objects.length - 1; i >= 0; i--) {
         if (!(objects[i] instanceof ObjectValue)) {
-          throw new BuiltinError(`operand 1 must be array of objects but got array containing ${typeOf(objects[i])}`, 'eval_type_error');
+          throw elementError(1, objects, objects[i], 'object');
         }
       }
       let merged = new ObjectValue();

@@ -57,6 +57,22 @@ export const builtins: Builtin[] = [
     },
   },
   {
+    name: 'set_diff',
+    params: [
+      { name: '', type: T.set(), description: 'The set to take elements from.' },
+      { name: '', type: T.set(), description: 'The set of elements to leave out.' },
+    ],
+    result: { name: '', type: T.set(), description: 'The elements of the first set that are not in the second.' },
+    description: 'Gives the elements of the first set that the second set does not have. Deprecated: write `x - y`.',
+    categories: [],
+    deprecated: true,
+    impl: (args) => {
+      const x = expectSet(args, 0);
+      const y = expectSet(args, 1);
+      return SetValue.from(x.values().filter((value) => !y.has(value)));
+    },
+  },
+  {
     name: 'intersection',
     params: [{ name: 'xs', type: T.set(T.set()), description: 'The sets to intersect.' }],
     result: { name: 'y', type: T.set(), description: 'The elements found in every one of the sets; empty when there are no sets.' },

@@ -5,7 +5,7 @@
  * and its "%!verb(type=value)" complaints over a small model of Go values. The same model serves the
  * Go template engine (strings.render_template) and the float and quoting helpers serve YAML output.
  */
-import { T, expectString, family, operandError, type Builtin } from './declaration.js';
+import { T, expectArray, expectString, family, type Builtin } from './declaration.js';
 import { ObjectValue, SetValue, compareStrings, numberText, type Value } from '../value/value.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1040,8 +1040,7 @@ export const builtins: Builtin[] = family([
       'booleans, null and composite values are formatted as their Rego text.',
     impl(args) {
       const format = expectString(args, 0);
-      const values = args[1];
-      if (!Array.isArray(values)) throw operandError(2, 'array', values);
+      const values = expectArray(args, 1);
       return goSprintf(format, values.map(sprintfArgument));
     },
   },

@@ -6,31 +6,17 @@
  * which lives at the end of this file.
  */
 import {
-  BuiltinError, T, expectNumber, expectString, family, type Builtin,
+  BuiltinError, T, elementError, expectNumber, expectObject, expectString, family, operandError, type Builtin,
 } from './declaration.js';
-import { ObjectValue, SetValue, compareStrings, numberText, typeOf, type Value } from '../value/value.js';
+import { expectMachineInteger } from './numbers.js';
+import { ObjectValue, SetValue, compareStrings, numberText, type Value } from '../value/value.js';
 import {
   goInt, goNil, goPrint, goPrintln, goQuote, goSprintf, goString, goTypeName, isGoPrintable, regoText, type GoValue,
 } from './sprintf.js';
 import { goJsonSyntaxError, queryEscape } from './encoding.js';
 
 // ---------------------------------------------------------------------------------------------
-// Operand checks in OPA's words where the shared helpers word them differently
-
-/** "operand 1 must be one of {string, set, array} but got number": OPA keeps the listed order. */
-function typeError(position: number, got: Value, ...expected: string[]): BuiltinError {
-  const wanted = expected.length === 1 ? expected[0] : `one of {${expected.join(', ')}}`;
-  return new BuiltinError(`operand ${position} must be ${wanted} but got ${typeOf(got)}`, 'eval_type_error');
-}
-
-/** "operand 2 must be array of strings but got array containing number". */
-function elementError(position: number, composite: Value, got: Value, expected: string): BuiltinError {
-  const kind = typeOf(composite);
-  return new BuiltinError(
-    `operand ${position} must be ${kind} of ${expected}s but got ${kind} containing ${typeOf(got)}`,
-    'eval_type_error',
-  );
-}
+// Operand checks particular to the string built-ins
 
 /** The strings of an array or set operand, or OPA's element error for the first non-string. */
 function stringElements(value: Value, position: number): string[] {
@@ -43,12 +29,7 @@ function stringElements(value: Value, position: number): string[] {
 
 /** An integer operand as Go's int: OPA rejects fractions and integers beyond 64 bits alike. */
 function intOperand(args: Value[], index: number): number {
-  const value = expectNumber(args, index);
-  const fits = typeof value === 'bigint' ? value >= -(2n ** 63n) && value < 2n ** 63n : Number.isInteger(value);
-  if (!fits) {
-    throw new BuiltinError(`operand ${index + 1} must be integer number but got floating-point number`, 'eval_type_error');
-  }
-  return Number(value);
+  return Number(expectMachineInteger(args, index));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,7 +180,7 @@ function countOccurrences(text: string, search: string): number {
 function affixOperand(value: Value, position: number): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) || value instanceof SetValue) return stringElements(value, position);
-  throw typeError(position, value, 'string', 'set', 'array');
+  throw operandError(position, ['string', 'set', 'array'], value);
 }
 
 const s = T.string;
@@ -220,7 +201,7 @@ export const builtins: Builtin[] = family([
       const delimiter = expectString(args, 0);
       const collection = args[1];
       if (!Array.isArray(collection) && !(collection instanceof SetValue)) {
-        throw typeError(2, collection, 'set', 'array');
+        throw operandError(2, ['set', 'array'], collection);
       }
       return stringElements(collection, 2).join(delimiter);
     },
@@ -362,8 +343,7 @@ export const builtins: Builtin[] = family([
       'Makes several replacements in one left-to-right pass. Where several keys match at the same place, ' +
       'the key that sorts first wins; replaced text is not searched again.',
     impl(args) {
-      const patterns = args[0];
-      if (!(patterns instanceof ObjectValue)) throw typeError(1, patterns, 'object');
+      const patterns = expectObject(args, 0);
       const text = expectString(args, 1);
       const pairs: [string, string][] = [];
       for (const [key, value] of patterns.entries()) {
@@ -599,8 +579,7 @@ export const builtins: Builtin[] = family([
       'Renders a Go text/template with the given variables. Referring to a variable that is not given is an error.',
     impl(args) {
       const template = expectString(args, 0);
-      const vars = args[1];
-      if (!(vars instanceof ObjectValue)) throw typeError(2, vars, 'object');
+      const vars = expectObject(args, 1);
       return renderTemplate(template, vars);
     },
   },

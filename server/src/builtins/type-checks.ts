@@ -80,7 +80,7 @@ function toNumber(value: Value): number | bigint {
   if (typeof value === 'number' || typeof value === 'bigint') return value;
   if (typeof value === 'string') return stringToNumber(value);
   // OPA lists these in declaration order, not alphabetically.
-  throw new BuiltinError(`operand 1 must be one of {null, boolean, number, string} but got ${typeOf(value)}`, 'eval_type_error');
+  throw operandError(1, ['null', 'boolean', 'number', 'string'], value);
 }
 
 // ---------------------------------------------------------------------------------------------

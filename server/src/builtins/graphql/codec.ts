@@ -7,7 +7,8 @@
  * wrong JSON type is an error; and every selection that decodes as a field becomes one, so fragment
  * spreads and inline fragments given as objects turn into fields, as they do in OPA.
  */
-import { ObjectValue, SetValue, toJSON, type Value } from '../../value/value.js';
+import { ObjectValue, type Value } from '../../value/value.js';
+import { jsonData } from '../json-schema.js';
 import type {
   ArgumentDefinition,
   Definition,
@@ -386,16 +387,6 @@ function decodeDocument<T>(spec: NodeSpec, value: ObjectValue): DecodeResult<T> 
   const decoder = new Decoder(spec.goType.replace('ast.', ''));
   const document = decoder.decodeNode(spec, jsonData(value), []) as T;
   return { document, hasNullElements: decoder.hasNullElements };
-}
-
-/** The JSON data OPA marshals a value to: sets become arrays, non-string keys their JSON text. */
-function jsonData(value: Value): Value {
-  if (Array.isArray(value)) return value.map(jsonData);
-  if (value instanceof SetValue) return value.values().map(jsonData);
-  if (value instanceof ObjectValue) {
-    return ObjectValue.from(value.entries().map(([k, v]): [Value, Value] => [typeof k === 'string' ? k : toJSON(k), jsonData(v)]));
-  }
-  return value;
 }
 
 function jsonKind(value: Value): string {
