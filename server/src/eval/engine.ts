@@ -10,7 +10,7 @@ import { compile, compileQuery, type CompiledPolicy } from '../analysis/compile.
 import type { Environment } from '../builtins/declaration.js';
 import { LineIndex } from '../syntax/line-index.js';
 import { ObjectValue, type Value } from '../value/value.js';
-import { EvalError, Evaluator, type PrintLine } from './evaluator.js';
+import { EvalError, Evaluator, type Explanation, type PrintLine } from './evaluator.js';
 
 export interface SourceFile {
   file: string;
@@ -59,6 +59,13 @@ export interface EvaluateResult {
   /** Built-in calls that failed and were treated as undefined (not strict). */
   builtinErrors: LocatedError[];
   durationMs: number;
+}
+
+export interface DocumentResult extends Omit<EvaluateResult, 'results'> {
+  /** The document's value; absent when it is undefined. */
+  value?: Value;
+  /** When undefined: why each definition produced nothing. */
+  explanation: Explanation[];
 }
 
 export interface EngineOptions {
@@ -129,6 +136,45 @@ export class Engine {
     return { code: error.code, message: error.message, file: error.file, range, location: { file: error.file, row: position.line, col: position.column } };
   }
 
+  /**
+   * Evaluates the document at a data path (`['data', 'pkg', 'allow']`), and when it is undefined,
+   * explains why for each definition of the rules there.
+   */
+  evaluateDocument(path: string[], options: EvaluateOptions = {}): DocumentResult {
+    const query = `${path[0]}${path.slice(1).map((part) => `[${JSON.stringify(part)}]`).join('')}`;
+    const result = this.evaluate(query, options);
+    const { results, ...rest } = result;
+    const document: DocumentResult = { ...rest, explanation: [] };
+    if (results.length > 0) {
+      document.value = results[0].expressions[0].value;
+    } else if (result.errors.length === 0) {
+      const started = performance.now();
+      try {
+        document.explanation = this.evaluator(options, () => undefined).explain(path);
+      } catch (error) {
+        document.errors.push(this.evalFailure(error, '', 0));
+      }
+      document.durationMs += performance.now() - started;
+    }
+    return document;
+  }
+
+  private evaluator(options: EvaluateOptions, print: (line: PrintLine) => void): Evaluator {
+    return new Evaluator(this.policy(), this.data, options.input, {
+      environment: options.environment ?? systemEnvironment,
+      strictBuiltinErrors: options.strictBuiltinErrors,
+      deadline: Date.now() + (options.timeoutMs ?? 10_000),
+      maxSteps: options.maxSteps ?? 50_000_000,
+      signal: options.signal,
+      print,
+    });
+  }
+
+  private evalFailure(error: unknown, query: string, offset: number): LocatedError {
+    if (error instanceof EvalError) return this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }, query, offset);
+    return { code: 'eval_internal_error', message: error instanceof Error ? error.message : String(error) };
+  }
+
   /** Evaluates a query (one or more expressions, as `opa eval` takes them). */
   evaluate(query: string, options: EvaluateOptions = {}): EvaluateResult {
     const started = performance.now();
@@ -157,15 +203,7 @@ export class Engine {
       result.errors = compiled.errors.map((error) => this.locate(error, query, prefix.length));
       return finish();
     }
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const evaluator = new Evaluator(policy, this.data, options.input, {
-      environment: options.environment ?? systemEnvironment,
-      strictBuiltinErrors: options.strictBuiltinErrors,
-      deadline: Date.now() + timeoutMs,
-      maxSteps: options.maxSteps ?? 50_000_000,
-      signal: options.signal,
-      print: (line) => result.printed.push(line.file === QUERY_FILE ? { ...line, range: { start: line.range.start - prefix.length, end: line.range.end - prefix.length } } : line),
-    });
+    const evaluator = this.evaluator(options, (line) => result.printed.push(line.file === QUERY_FILE ? { ...line, range: { start: line.range.start - prefix.length, end: line.range.end - prefix.length } } : line));
     const ordered = [...compiled.body].sort((a, b) => a.index - b.index);
     try {
       evaluator.query(compiled.body, QUERY_FILE, (frame, values) => {
@@ -180,11 +218,7 @@ export class Engine {
         });
       });
     } catch (error) {
-      if (error instanceof EvalError) {
-        result.errors.push(this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }, query, prefix.length));
-      } else {
-        result.errors.push({ code: 'eval_internal_error', message: error instanceof Error ? error.message : String(error) });
-      }
+      result.errors.push(this.evalFailure(error, query, prefix.length));
     }
     result.builtinErrors = evaluator.builtinErrors.map((error) => this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }, query, prefix.length));
     return finish();

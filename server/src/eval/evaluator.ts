@@ -32,6 +32,18 @@ export class EvalError extends Error {
   }
 }
 
+/** Why one rule definition did not produce a value. */
+export interface Explanation {
+  file: string;
+  /** The head of the definition (or `else` clause). */
+  ruleRange: Range;
+  /** The first expression that never succeeded. */
+  range: Range;
+  negated: boolean;
+  /** The operands of that expression and their values when it last failed (undefined: no value). */
+  operands: { range: Range; value: Value | undefined }[];
+}
+
 export interface PrintLine {
   text: string;
   file: string;
@@ -145,6 +157,72 @@ export class Evaluator {
       }),
     );
     return result;
+  }
+
+  /**
+   * Why the rules at a path are undefined: for each definition (and each `else` clause), the first
+   * expression in evaluation order that never succeeded, with the values its operands had when it
+   * last failed. Definitions that do succeed are left out.
+   */
+  explain(path: string[]): Explanation[] {
+    const node = this.policy.root.find(path.slice(1));
+    const explanations: Explanation[] = [];
+    if (!node) return explanations;
+    this.guard(() => {
+      for (const rule of node.rules) {
+        if (rule.isDefault || rule.kind === 'function') continue;
+        for (let clause: Rule | undefined = rule; clause; clause = clause.else) {
+          const current = clause;
+          this.withRule(current, () => {
+            const failure = this.firstFailure(current.body);
+            if (failure) explanations.push({ file: current.file, ruleRange: current.headRange, ...failure });
+          });
+        }
+      }
+    });
+    return explanations;
+  }
+
+  private firstFailure(body: Body): Omit<Explanation, 'file' | 'ruleRange'> | undefined {
+    const frame: Frame = new Map();
+    let deepest = -1;
+    let snapshot: Frame = frame;
+    const run = (index: number): boolean => {
+      if (index === body.length) return true;
+      if (index > deepest) {
+        deepest = index;
+        snapshot = new Map(frame);
+      }
+      return this.evalExpr(body[index], frame, () => run(index + 1));
+    };
+    if (run(0) || deepest < 0) return undefined;
+    const expr = body[deepest];
+    const operands: { range: Range; value: Value | undefined }[] = [];
+    const operation = expr.operation;
+    const terms: Term[] = [];
+    if (operation.kind === 'term') {
+      const term = operation.term;
+      if (term.kind === 'call') terms.push(...term.args);
+      else terms.push(term);
+    } else if (operation.kind === 'unify') {
+      terms.push(operation.left, operation.right);
+    } else if (operation.kind === 'somein' || operation.kind === 'every') {
+      terms.push(operation.domain);
+    }
+    for (const term of terms) {
+      if (term.kind === 'value') continue;
+      let value: Value | undefined;
+      try {
+        this.evalTerm(term, snapshot, (result) => {
+          value = result;
+          return true;
+        });
+      } catch (error) {
+        if (!(error instanceof EvalError) || error.code === 'eval_cancel_error') throw error;
+      }
+      operands.push({ range: term.range, value });
+    }
+    return { range: expr.range, negated: expr.negated, operands };
   }
 
   private guard(run: () => void): void {

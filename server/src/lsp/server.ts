@@ -5,6 +5,7 @@
  */
 import {
   createConnection,
+  CodeLens,
   Diagnostic,
   DiagnosticSeverity,
   ProposedFeatures,
@@ -12,11 +13,18 @@ import {
   TextDocumentSyncKind,
   Connection,
 } from 'vscode-languageserver/node';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
+import { evaluationLenses, evaluationReport, type EvaluationReport } from '../ide/evaluate';
+import { Engine, systemEnvironment } from '../eval/engine';
+import { networkEnvironment } from '../network-transport';
+import { toJS } from '../value/value';
+import { Workspace, type FileProblem } from './workspace';
 
-import { DEFAULT_SETTINGS, normalizeSettings, Settings, SETTINGS_SECTION } from '../protocol';
+import { COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -103,12 +111,189 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
+  // Evaluation: the workspace folders, whether they are trusted, and the input chosen per folder.
+  const workspace = new Workspace();
+  let folders: string[] = [];
+  let trusted = true;
+  const selectedInputs = new Map<string, string | null>();
+  const problemFiles = new Set<string>();
+
+  const pathOf = (uri: string): string | undefined => {
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const uriOf = (file: string): string => pathToFileURL(file).href;
+  const openText = (file: string): string | undefined => documents.get(uriOf(file))?.getText();
+  const textOf = (file: string): string | undefined => {
+    const open = openText(file);
+    if (open !== undefined) return open;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  /** LSP range of an offset range in a file, reading the file's current text. */
+  const lspRange = (file: string, range: { start: number; end: number }) => {
+    const text = textOf(file) ?? '';
+    const document = TextDocument.create(uriOf(file), 'rego', 0, text);
+    return { start: document.positionAt(range.start), end: document.positionAt(range.end) };
+  };
+
+  /** Shows malformed input and data files as diagnostics on those files, and clears fixed ones. */
+  function publishProblems(problems: FileProblem[]): void {
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const problem of problems) {
+      const line = Math.max(0, (problem.line ?? 1) - 1);
+      const character = Math.max(0, (problem.column ?? 1) - 1);
+      const list = byFile.get(problem.file) ?? [];
+      list.push({ range: { start: { line, character }, end: { line, character: character + 1 } }, message: problem.message, severity: DiagnosticSeverity.Error, source: 'rego', code: 'rego_load_error' });
+      byFile.set(problem.file, list);
+    }
+    for (const file of problemFiles) if (!byFile.has(file)) void connection.sendDiagnostics({ uri: uriOf(file), diagnostics: [] });
+    problemFiles.clear();
+    for (const [file, diagnostics] of byFile) {
+      problemFiles.add(file);
+      void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
+    }
+  }
+
+  async function evaluateDocument(args: { uri?: unknown; path?: unknown }): Promise<unknown> {
+    const uri = typeof args?.uri === 'string' ? args.uri : undefined;
+    const path = Array.isArray(args?.path) && args.path.every((part) => typeof part === 'string') ? (args.path as string[]) : undefined;
+    if (!uri || !path || path[0] !== 'data') return { error: { code: 'invalid_request', message: 'rego.evaluate needs { uri, path } with a path starting at data' } };
+    if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to evaluate rules.' } };
+    const documentSettings = await settingsFor(uri);
+    const file = pathOf(uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    let report: EvaluationReport;
+    if (file && folder) {
+      const state = workspace.load(folder, openText, { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots });
+      const input = workspace.inputFor(file, folder, selectedInputs.get(folder), openText);
+      publishProblems([...state.problems, ...(input.problem ? [input.problem] : [])]);
+      const problem = input.problem ?? state.problems[0];
+      if (problem) {
+        return { path, undefined: false, explanation: [], printOutput: [], durationMs: 0, builtinErrors: [], inputPath: input.path, error: { code: 'rego_load_error', message: problem.message, ...(problem.line ? { location: { file: problem.file, row: problem.line, col: problem.column ?? 1 } } : {}) } };
+      }
+      const environment = documentSettings.evaluation.allowNetwork ? networkEnvironment(systemEnvironment) : systemEnvironment;
+      const result = state.engine.evaluateDocument(path, { input: input.value, timeoutMs: documentSettings.evaluation.timeoutMs, environment });
+      report = evaluationReport(path, result, textOf, input.path);
+    } else {
+      // A document outside any workspace folder (or unsaved): evaluated on its own, without input or data.
+      const engine = new Engine({ regoVersion: documentSettings.regoVersion });
+      const document = documents.get(uri);
+      engine.setModules(document ? [{ file: file ?? uri, text: document.getText() }] : []);
+      report = evaluationReport(path, engine.evaluateDocument(path, { timeoutMs: documentSettings.evaluation.timeoutMs }), (name) => (name === (file ?? uri) ? document?.getText() : textOf(name)));
+    }
+    return toWire(report);
+  }
+
+  /** Offsets become LSP ranges and file paths become URIs, so any LSP client can show the report. */
+  function toWire(report: EvaluationReport): unknown {
+    const located = (file: string, range: { start: number; end: number }) => ({ uri: file.includes(':') && !file.startsWith('/') ? file : uriOf(file), range: lspRange(file, range) });
+    return {
+      ...report,
+      explanation: report.explanation.map((failure) => ({
+        ...located(failure.file, failure.range),
+        rule: located(failure.file, failure.ruleRange),
+        message: failure.message,
+        operands: failure.operands.map((operand) => ({ ...operand, range: lspRange(failure.file, operand.range) })),
+      })),
+      printOutput: report.printOutput.map((line) => ({ text: line.text, ...located(line.file, line.range) })),
+      ...(report.inputPath ? { inputPath: report.inputPath, inputUri: uriOf(report.inputPath) } : {}),
+      ...(report.error ? { error: withErrorRange(report.error) } : {}),
+    };
+  }
+
+  function withErrorRange(error: NonNullable<EvaluationReport['error']>): unknown {
+    if (!error.file || !error.range || error.file === '<query>') return error;
+    return { ...error, uri: uriOf(error.file), range: lspRange(error.file, error.range) };
+  }
+
+  async function evaluateQuery(args: { uri?: unknown; query?: unknown }): Promise<unknown> {
+    const uri = typeof args?.uri === 'string' ? args.uri : undefined;
+    const query = typeof args?.query === 'string' ? args.query : undefined;
+    if (!uri || query === undefined) return { error: { code: 'invalid_request', message: 'rego.evaluateQuery needs { uri, query }' } };
+    if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to evaluate queries.' } };
+    const documentSettings = await settingsFor(uri);
+    const file = pathOf(uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    if (!file || !folder) return { error: { code: 'invalid_request', message: 'queries run on documents inside a workspace folder' } };
+    const state = workspace.load(folder, openText, { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots });
+    const input = workspace.inputFor(file, folder, selectedInputs.get(folder), openText);
+    const module = new ModuleParser().parse(textOf(file) ?? '', { regoVersion: documentSettings.regoVersion }).module;
+    const packagePath = module.package?.path.slice(1).flatMap((part) => (part.type === 'string' ? [part.value] : [])) ?? [];
+    const result = state.engine.evaluate(query, { input: input.value, timeoutMs: documentSettings.evaluation.timeoutMs, packagePath, imports: module.imports });
+    return {
+      results: result.results.map((entry) => ({
+        expressions: entry.expressions.map((expression) => ({ value: toJS(expression.value), text: expression.text })),
+        bindings: Object.fromEntries([...entry.bindings].map(([name, value]) => [name, toJS(value)])),
+      })),
+      undefined: result.results.length === 0 && result.errors.length === 0,
+      printOutput: result.printed.map((line) => line.text),
+      ...(input.path ? { inputPath: input.path } : {}),
+      durationMs: result.durationMs,
+      ...(result.errors.length ? { error: result.errors[0] } : {}),
+    };
+  }
+
   connection.onInitialize((params) => {
     canPullConfiguration = params?.capabilities?.workspace?.configuration === true;
+    const options = (params?.initializationOptions ?? {}) as InitializationOptions;
+    if (typeof options.trusted === 'boolean') trusted = options.trusted;
+    const uris = params?.workspaceFolders?.map((folder) => folder.uri) ?? (params?.rootUri ? [params.rootUri] : []);
+    folders = uris.map(pathOf).filter((folder): folder is string => folder !== undefined);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
+      },
       serverInfo: { name: 'rego-lens' },
     };
+  });
+
+  connection.onCodeLens(async (params) => {
+    const document = documents.get(params?.textDocument?.uri);
+    if (!document) return [];
+    const documentSettings = await settingsFor(document.uri);
+    const lenses: CodeLens[] = [];
+    safely(() => {
+      const { module } = new ModuleParser().parse(document.getText(), { regoVersion: documentSettings.regoVersion });
+      for (const lens of evaluationLenses(module)) {
+        lenses.push({
+          range: { start: document.positionAt(lens.range.start), end: document.positionAt(lens.range.start) },
+          command: { title: lens.title, command: COMMANDS.evaluate, arguments: [{ uri: document.uri, path: lens.path }] },
+        });
+      }
+    });
+    return lenses;
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      const [args] = params?.arguments ?? [];
+      if (params?.command === COMMANDS.evaluate) return await evaluateDocument(args ?? {});
+      if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {});
+      return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
+    } catch (error) {
+      connection.console.error(`Rego Lens: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return { error: { code: 'eval_internal_error', message: error instanceof Error ? error.message : String(error) } };
+    }
+  });
+
+  connection.onNotification(NOTIFICATIONS.selectInput, (params: SelectInputParams) => {
+    const folder = typeof params?.folderUri === 'string' ? pathOf(params.folderUri) : undefined;
+    if (!folder) return;
+    if (params.inputUri === undefined) selectedInputs.delete(folder);
+    else selectedInputs.set(folder, params.inputUri === null ? null : pathOf(params.inputUri) ?? null);
+  });
+
+  connection.onNotification(NOTIFICATIONS.trust, (params: { trusted?: unknown }) => {
+    if (typeof params?.trusted === 'boolean') trusted = params.trusted;
   });
 
   connection.onDidChangeConfiguration((change) => {

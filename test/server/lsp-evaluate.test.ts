@@ -1,0 +1,168 @@
+// "Evaluate rule" through the language server, as any LSP client uses it: code lenses on the package
+// and on every rule definition, `workspace/executeCommand` returning the value or why it is undefined,
+// print output, the nearest input file (unsaved text included), data placed at its folder path,
+// malformed input reported on the file itself, input selection, and trust.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt, projectRoot } from '../support/build';
+
+const serverPath = join(projectRoot, 'dist', 'server.js');
+
+interface Report {
+  value?: unknown;
+  undefined?: boolean;
+  explanation?: { message: string; uri: string; range: { start: { line: number } } }[];
+  printOutput?: { text: string; range: { start: { line: number } } }[];
+  inputPath?: string;
+  durationMs?: number;
+  error?: { code: string; message: string };
+}
+
+const POLICY = `package authz
+
+default allow := false
+
+allow if {
+	input.user.role == "admin"
+}
+
+allow if {
+	some grant in data.grants[input.user.name]
+	grant == input.action
+}
+
+greeting := msg if {
+	print("user:", input.user.name)
+	msg := sprintf("hello %s", [input.user.name])
+}
+
+needs_admin if input.user.role == "admin"
+
+double(x) := x * 2
+`;
+
+describe('evaluate through the language server', () => {
+  let root: string;
+  let server: ChildProcessWithoutNullStreams;
+  let connection: MessageConnection;
+  const diagnostics = new Map<string, { message: string; range: { start: { line: number; character: number } } }[]>();
+  const uri = (path: string) => pathToFileURL(join(root, path)).href;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const evaluate = (path: string, rulePath: string[]) => connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluate', arguments: [{ uri: uri(path), path: rulePath }] }) as Promise<Report>;
+
+  before(async () => {
+    await ensureBuilt([serverPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-lsp-eval-'));
+    write('policies/authz/policy.rego', POLICY);
+    write('policies/authz/input.json', '{"user": {"name": "dev1", "role": "dev"}, "action": "read"}');
+    write('policies/input.json', '{"user": {"name": "outer", "role": "admin"}}');
+    write('grants/data.json', '{"dev1": ["write"]}');
+    write('policies/other/policy.rego', 'package other\n\nok := input.user.name\n');
+    server = spawn(process.execPath, [serverPath, '--stdio']);
+    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: [] }) => diagnostics.set(params.uri, params.diagnostics));
+    connection.listen();
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }], capabilities: {}, initializationOptions: { trusted: true } });
+    connection.sendNotification('initialized', {});
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('policies/authz/policy.rego'), languageId: 'rego', version: 1, text: POLICY } });
+  });
+
+  after(() => {
+    connection?.dispose();
+    server?.kill();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('puts a lens on the package and on every rule definition, none on functions', async () => {
+    const lenses = (await connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri('policies/authz/policy.rego') } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: [{ path: string[] }] } }[];
+    assert.deepEqual(lenses.map((lens) => [lens.range.start.line, lens.command.title, lens.command.arguments[0].path.join('.')]), [
+      [0, 'Evaluate package', 'data.authz'],
+      [2, 'Evaluate', 'data.authz.allow'],
+      [4, 'Evaluate', 'data.authz.allow'],
+      [8, 'Evaluate', 'data.authz.allow'],
+      [13, 'Evaluate', 'data.authz.greeting'],
+      [18, 'Evaluate', 'data.authz.needs_admin'],
+    ]);
+    assert.ok(lenses.every((lens) => lens.command.command === 'rego.evaluate'));
+  });
+
+  it('evaluates a rule against the nearest input and the data files, with print output', async () => {
+    const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'greeting']);
+    assert.equal(report.value, 'hello dev1');
+    assert.equal(report.undefined, false);
+    assert.equal(report.inputPath, join(root, 'policies/authz/input.json'));
+    assert.deepEqual(report.printOutput?.map((line) => [line.text, line.range.start.line]), [['user: dev1', 14]]);
+    const allow = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'allow']);
+    assert.equal(allow.value, false, 'the default applies');
+  });
+
+  it('explains why a rule is undefined, per body, with the values involved', async () => {
+    const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'needs_admin']);
+    assert.equal(report.undefined, true);
+    assert.equal(report.value, undefined);
+    assert.equal(report.explanation?.length, 1);
+    assert.equal(report.explanation?.[0].message, '`input.user.role == "admin"` was false: `input.user.role` is `"dev"`');
+    assert.equal(report.explanation?.[0].range.start.line, 18);
+  });
+
+  it('uses the unsaved text of an open input file', async () => {
+    const inputUri = uri('policies/authz/input.json');
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: inputUri, languageId: 'json', version: 1, text: '{"user": {"name": "amy", "role": "admin"}}' } });
+    const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'needs_admin']);
+    assert.equal(report.value, true);
+    connection.sendNotification('textDocument/didClose', { textDocument: { uri: inputUri } });
+  });
+
+  it('picks the input by whole folder names, walking up to the workspace folder', async () => {
+    const report = await evaluate('policies/other/policy.rego', ['data', 'other', 'ok']);
+    assert.equal(report.value, 'outer');
+    assert.equal(report.inputPath, join(root, 'policies/input.json'));
+  });
+
+  it('follows the input the user selected for the folder, or none', async () => {
+    write('inputs/alt.yaml', 'user:\n  name: yaml-user\n');
+    connection.sendNotification('rego/selectInput', { folderUri: pathToFileURL(root).href, inputUri: uri('inputs/alt.yaml') });
+    assert.equal((await evaluate('policies/other/policy.rego', ['data', 'other', 'ok'])).value, 'yaml-user');
+    connection.sendNotification('rego/selectInput', { folderUri: pathToFileURL(root).href, inputUri: null });
+    assert.equal((await evaluate('policies/other/policy.rego', ['data', 'other', 'ok'])).undefined, true);
+    connection.sendNotification('rego/selectInput', { folderUri: pathToFileURL(root).href });
+    assert.equal((await evaluate('policies/other/policy.rego', ['data', 'other', 'ok'])).value, 'outer');
+  });
+
+  it('reports a malformed input file on the file itself and in the result, without crashing', async () => {
+    write('policies/other/input.json', '{"user": {"name": }');
+    const report = await evaluate('policies/other/policy.rego', ['data', 'other', 'ok']);
+    assert.equal(report.error?.code, 'rego_load_error');
+    assert.match(report.error?.message ?? '', /input\.json/);
+    const published = diagnostics.get(uri('policies/other/input.json'));
+    assert.equal(published?.length, 1);
+    assert.equal(published?.[0].range.start.line, 0);
+    assert.equal(published?.[0].range.start.character, 18);
+    write('policies/other/input.json', '{"user": {"name": "fixed"}}');
+    assert.equal((await evaluate('policies/other/policy.rego', ['data', 'other', 'ok'])).value, 'fixed');
+    assert.deepEqual(diagnostics.get(uri('policies/other/input.json')), []);
+  });
+
+  it('refuses to evaluate in an untrusted workspace', async () => {
+    connection.sendNotification('rego/trust', { trusted: false });
+    const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'allow']);
+    assert.equal(report.error?.code, 'untrusted_workspace');
+    connection.sendNotification('rego/trust', { trusted: true });
+    assert.equal((await evaluate('policies/authz/policy.rego', ['data', 'authz', 'allow'])).value, false);
+  });
+
+  it('answers malformed command arguments with an error, and keeps serving', async () => {
+    const report = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluate', arguments: [42] })) as Report;
+    assert.equal(report.error?.code, 'invalid_request');
+    assert.equal((await evaluate('policies/authz/policy.rego', ['data', 'authz', 'greeting'])).value, 'hello dev1');
+  });
+});
