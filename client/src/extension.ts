@@ -1,12 +1,14 @@
 /**
- * The VS Code side of Rego Lens: starts the language server (dist/server.js) over IPC
- * and hands it every Rego document. The client holds no Rego logic of its own;
- * everything a user sees comes from the server through the Language Server Protocol.
+ * The VS Code side of Rego Lens: starts the language server (dist/server.js) over IPC and hands it
+ * every Rego document. Rego logic stays in the server; this side draws what the server returns
+ * (evaluation results), keeps the input chosen per workspace folder, and tells the server whether
+ * the workspace is trusted.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, SETTINGS_SECTION } from '../../server/src/protocol';
+import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { COMMANDS, LANGUAGE_ID, NOTIFICATIONS, SETTINGS_SECTION, type SelectInputParams } from '../../server/src/protocol';
+import { EvaluationView, evalCommandLines, type EvaluateArguments, type Report } from './evaluation';
 
 let client: LanguageClient | undefined;
 
@@ -16,22 +18,152 @@ let client: LanguageClient | undefined;
  */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/** What the user chose as input for a workspace folder: a file URI, `null` for none, absent for automatic. */
+const INPUT_STATE_KEY = 'rego.selectedInputs';
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
+  const view = new EvaluationView((args) => evaluate(args));
+  context.subscriptions.push(view);
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.command = 'rego.selectInput';
+  context.subscriptions.push(status);
+  const selections = (): Record<string, string | null> => context.workspaceState.get<Record<string, string | null>>(INPUT_STATE_KEY, {});
+
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
     synchronize: { configurationSection: SETTINGS_SECTION },
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    middleware: {
+      // The lens command goes to the server; its answer is drawn here.
+      executeCommand: async (command, args, next) => {
+        const result = await next(command, args);
+        if (command === COMMANDS.evaluate && args[0] && typeof result === 'object' && result !== null) {
+          view.show(args[0] as EvaluateArguments, result as Report);
+          updateStatus(result as Report);
+        }
+        return result;
+      },
+    },
   };
   client = new LanguageClient('regoLens', 'Rego Lens', serverOptions, clientOptions);
+
+  async function evaluate(args: EvaluateArguments): Promise<Report | undefined> {
+    if (!client) return undefined;
+    const report = (await client.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.evaluate, arguments: [args] })) as Report;
+    view.show(args, report);
+    updateStatus(report);
+    return report;
+  }
+
+  function updateStatus(report?: Report): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+      status.hide();
+      return;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri);
+    const chosen = folder ? selections()[folder.uri.toString()] : undefined;
+    let label: string;
+    if (chosen === null) label = 'no input';
+    else if (chosen) label = vscode.workspace.asRelativePath(vscode.Uri.parse(chosen), false);
+    else if (report?.inputPath) label = `${vscode.workspace.asRelativePath(report.inputPath, false)} (nearest)`;
+    else label = 'nearest input.json';
+    status.text = `$(json) Rego input: ${label}`;
+    status.tooltip = 'The input that "Evaluate" uses for this folder. Click to choose another.';
+    status.show();
+  }
+
+  function sendSelection(folderUri: string, inputUri: string | null | undefined): void {
+    const params: SelectInputParams = inputUri === undefined ? { folderUri } : { folderUri, inputUri };
+    void client?.sendNotification(NOTIFICATIONS.selectInput, params);
+  }
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(NOTIFICATIONS.trust, { trusted: true })),
+    vscode.commands.registerCommand('rego.selectInput', async () => {
+      const editor = vscode.window.activeTextEditor;
+      const folder = (editor && vscode.workspace.getWorkspaceFolder(editor.document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+      if (!folder) {
+        void vscode.window.showInformationMessage('Open a folder to choose an input for it.');
+        return;
+      }
+      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{json,yaml,yml}'), '**/{node_modules,.git,dist}/**', 300);
+      type Item = vscode.QuickPickItem & { choice: string | null | undefined | 'browse' };
+      const items: Item[] = [
+        { label: '$(search) Nearest input file', description: 'input.json, input.yaml or input.yml, from the policy\'s folder up', choice: undefined },
+        { label: '$(circle-slash) No input', description: 'evaluate with input undefined', choice: null },
+        { label: '$(folder-opened) Browse...', choice: 'browse' },
+        ...files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((file) => ({ label: vscode.workspace.asRelativePath(file, false), choice: file.toString() })),
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: `Input for ${folder.name}`, placeHolder: 'Which JSON or YAML file is the input?' });
+      if (!picked) return;
+      let choice = picked.choice;
+      if (choice === 'browse') {
+        const chosen = await vscode.window.showOpenDialog({ defaultUri: folder.uri, filters: { 'JSON or YAML': ['json', 'yaml', 'yml'] }, canSelectMany: false });
+        if (!chosen?.[0]) return;
+        choice = chosen[0].toString();
+      }
+      const next = { ...selections() };
+      if (choice === undefined) delete next[folder.uri.toString()];
+      else next[folder.uri.toString()] = choice;
+      await context.workspaceState.update(INPUT_STATE_KEY, next);
+      sendSelection(folder.uri.toString(), choice);
+      view.clear();
+      updateStatus();
+    }),
+    vscode.commands.registerCommand('rego.evaluateSelection', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !client) return;
+      const query = editor.document.getText(editor.selection).trim();
+      if (!query) {
+        void vscode.window.showInformationMessage('Select an expression or a query to evaluate.');
+        return;
+      }
+      const result = (await client.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.evaluateQuery, arguments: [{ uri: editor.document.uri.toString(), query }] })) as {
+        results?: { expressions: { value: unknown }[]; bindings: Record<string, unknown> }[];
+        undefined?: boolean;
+        printOutput?: string[];
+        error?: { message: string };
+      };
+      const output = outputChannel();
+      output.appendLine(`> ${query.replace(/\s+/g, ' ')}`);
+      for (const line of result.printOutput ?? []) output.appendLine(`print: ${line}`);
+      if (result.error) output.appendLine(`error: ${result.error.message}`);
+      else if (result.undefined) output.appendLine('undefined');
+      else for (const entry of result.results ?? []) output.appendLine(JSON.stringify(Object.keys(entry.bindings).length ? entry.bindings : entry.expressions.map((expression) => expression.value), null, 2));
+      output.show(true);
+    }),
+    vscode.commands.registerCommand('rego.copyEvalCommand', async () => {
+      if (!view.last) {
+        void vscode.window.showInformationMessage('Evaluate a rule first (the "Evaluate" lens above it).');
+        return;
+      }
+      await vscode.env.clipboard.writeText(evalCommandLines(view.last.args, view.last.report));
+      void vscode.window.showInformationMessage('Copied the equivalent command lines (Rego Lens and opa).');
+    }),
+    vscode.commands.registerCommand('rego.clearEvaluation', () => view.clear()),
+  );
+
   await client.start();
+  // The server starts without the choices made in earlier sessions; send them again.
+  for (const [folderUri, inputUri] of Object.entries(selections())) sendSelection(folderUri, inputUri);
+  updateStatus();
   context.subscriptions.push({ dispose: () => void client?.stop() });
+}
+
+let channel: vscode.OutputChannel | undefined;
+function outputChannel(): vscode.OutputChannel {
+  channel ??= vscode.window.createOutputChannel('Rego Evaluation');
+  return channel;
 }
 
 export async function deactivate(): Promise<void> {

@@ -266,7 +266,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const lens of evaluationLenses(module)) {
         lenses.push({
           range: { start: document.positionAt(lens.range.start), end: document.positionAt(lens.range.start) },
-          command: { title: lens.title, command: COMMANDS.evaluate, arguments: [{ uri: document.uri, path: lens.path }] },
+          command: { title: lens.title, command: COMMANDS.evaluate, arguments: [{ uri: document.uri, path: lens.path, line: document.positionAt(lens.range.start).line }] },
         });
       }
     });

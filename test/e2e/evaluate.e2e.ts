@@ -1,0 +1,63 @@
+// "Evaluate" in a real VS Code: the lens above a rule evaluates it against the workspace's input.json,
+// the value appears after the rule head, and an undefined rule is shown as undefined, the failing
+// expression highlighted and explained on hover.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
+
+let vscode: VsCode | undefined;
+
+before(async () => {
+  vscode = await launchVsCode({ workspace: 'test/e2e/evaluate-workspace', name: 'evaluate', settings: { 'security.workspace.trust.enabled': false } });
+});
+
+after(async () => {
+  await vscode?.close();
+});
+
+/** The text of the editor, with the text that decorations add after lines. */
+async function editorText(page: VsCode['page']): Promise<string> {
+  return page.evaluate(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')] as HTMLElement[];
+    return lines
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((line) => {
+        let text = line.innerText;
+        for (const element of line.querySelectorAll('span')) {
+          const after = getComputedStyle(element, '::after').content;
+          if (after && after !== 'none' && after !== 'normal') text += ` ${after.replace(/^"|"$/g, '').replace(/\\(.)/g, '$1')}`;
+        }
+        return text.replace(/\u00a0/g, ' ');
+      })
+      .join('\n');
+  });
+}
+
+async function clickLens(page: VsCode['page'], index: number): Promise<void> {
+  const lenses = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /^Evaluate$/ });
+  await poll('the Evaluate lenses', async () => (await lenses.count()) >= 3, { timeoutMs: 30_000 });
+  await lenses.nth(index).click();
+}
+
+test('the Evaluate lens shows a rule\'s value inline, and explains an undefined rule', { timeout: 180_000 }, async () => {
+  const { page } = vscode!;
+  try {
+    await openFile(page, 'policy.rego');
+    // Lenses in order: allow (default), allow, is_admin, greeting.
+    await clickLens(page, 3);
+    await poll('the greeting value after its head', async () => (await editorText(page)).includes('= "hello dana"'), { timeoutMs: 30_000 });
+    await clickLens(page, 2);
+    await poll('is_admin shown as undefined', async () => /is_admin if .*= undefined/.test(await editorText(page)), { timeoutMs: 30_000 });
+    const text = await editorText(page);
+    assert.match(text, /greeting := .*= "hello dana"/);
+    await screenshot(page, 'evaluate');
+    // The failing expression explains itself on hover.
+    await page.locator('.editor-group-container.active .view-line', { hasText: 'is_admin if' }).locator('span', { hasText: '"admin"' }).last().hover();
+    const hover = page.locator('.monaco-hover:visible');
+    await poll('the explanation in a hover', async () => (await hover.count()) > 0 && /was false: input\.user\.role is "viewer"/.test((await hover.first().innerText()).replace(/`/g, '')), { timeoutMs: 20_000 });
+    await screenshot(page, 'evaluate-explanation');
+  } catch (error) {
+    await screenshot(page, 'evaluate-failure').catch(() => undefined);
+    throw error;
+  }
+});
