@@ -17,20 +17,21 @@ after(async () => {
 
 /** The text of the editor, with the text that decorations add after lines. */
 async function editorText(page: VsCode['page']): Promise<string> {
-  return page.evaluate(() => {
-    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')] as HTMLElement[];
+  // Runs in the page; written as text because the project is typed without the DOM library.
+  return page.evaluate(`(() => {
+    const lines = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line')];
     return lines
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((line) => {
         let text = line.innerText;
         for (const element of line.querySelectorAll('span')) {
           const after = getComputedStyle(element, '::after').content;
-          if (after && after !== 'none' && after !== 'normal') text += ` ${after.replace(/^"|"$/g, '').replace(/\\(.)/g, '$1')}`;
+          if (after && after !== 'none' && after !== 'normal') text += ' ' + after.replace(/^"|"$/g, '').replace(/\\\\(.)/g, '$1');
         }
-        return text.replace(/\u00a0/g, ' ');
+        return text.replace(/\\u00a0/g, ' ');
       })
-      .join('\n');
-  });
+      .join('\\n');
+  })()`) as Promise<string>;
 }
 
 async function clickLens(page: VsCode['page'], index: number): Promise<void> {

@@ -92,6 +92,11 @@ function dataRoot(file: string, folder: string, roots: string[], manifests: stri
 export class Workspace {
   private readonly folders = new Map<string, FolderState>();
 
+  /** A file's text from the disk, or undefined when it cannot be read. */
+  readFile(file: string): string | undefined {
+    return readText(file, () => undefined);
+  }
+
   /** The workspace folder holding a file: the deepest one. */
   folderOf(file: string, folders: string[]): string | undefined {
     let best: string | undefined;
