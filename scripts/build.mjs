@@ -1,5 +1,6 @@
 // Bundles the three entry points with esbuild:
-// dist/extension.js (VS Code client), dist/server.js (language server), dist/cli.js (command-line tool).
+// dist/extension.js (VS Code client), dist/server.js (language server) with dist/evaluation-worker.js,
+// dist/cli.js (command-line tool).
 import * as esbuild from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -19,6 +20,8 @@ const common = {
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  // Evaluation runs in a worker thread of the server, loaded from this file next to dist/server.js.
+  { entryPoints: ['server/src/lsp/evaluation-worker.ts'], outfile: 'dist/evaluation-worker.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

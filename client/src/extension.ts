@@ -55,12 +55,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('regoLens', 'Rego Lens', serverOptions, clientOptions);
 
+  // Live re-evaluation: a newer run of the same rule cancels the one still running.
+  const running = new Map<string, vscode.CancellationTokenSource>();
   async function evaluate(args: EvaluateArguments): Promise<Report | undefined> {
     if (!client) return undefined;
-    const report = (await client.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.evaluate, arguments: [args] })) as Report;
-    view.show(args, report);
-    updateStatus(report);
-    return report;
+    const key = `${args.uri}#${args.line ?? 0}`;
+    running.get(key)?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    running.set(key, source);
+    try {
+      const report = (await client.sendRequest(ExecuteCommandRequest.type, { command: COMMANDS.evaluate, arguments: [args] }, source.token)) as Report;
+      if (source.token.isCancellationRequested) return undefined;
+      view.show(args, report);
+      updateStatus(report);
+      return report;
+    } catch {
+      return undefined;
+    } finally {
+      if (running.get(key) === source) running.delete(key);
+      source.dispose();
+    }
   }
 
   function updateStatus(report?: Report): void {

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
 import { ensureBuilt, projectRoot } from '../support/build';
 
 const serverPath = join(projectRoot, 'dist', 'server.js');
@@ -45,6 +45,8 @@ greeting := msg if {
 needs_admin if input.user.role == "admin"
 
 double(x) := x * 2
+
+slow := count([1 | some a in numbers.range(1, 4000); some b in numbers.range(1, 4000)])
 `;
 
 describe('evaluate through the language server', () => {
@@ -91,6 +93,7 @@ describe('evaluate through the language server', () => {
       [8, 'Evaluate', 'data.authz.allow'],
       [13, 'Evaluate', 'data.authz.greeting'],
       [18, 'Evaluate', 'data.authz.needs_admin'],
+      [22, 'Evaluate', 'data.authz.slow'],
     ]);
     assert.ok(lenses.every((lens) => lens.command.command === 'rego.evaluate'));
   });
@@ -158,6 +161,27 @@ describe('evaluate through the language server', () => {
     assert.equal(report.error?.code, 'untrusted_workspace');
     connection.sendNotification('rego/trust', { trusted: true });
     assert.equal((await evaluate('policies/authz/policy.rego', ['data', 'authz', 'allow'])).value, false);
+  });
+
+  it('stops an evaluation at its time budget, off the main loop, and can cancel one', async () => {
+    connection.sendNotification('workspace/didChangeConfiguration', { settings: { rego: { evaluation: { timeoutMs: 300 } } } });
+    const timedOut = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'slow']);
+    assert.equal(timedOut.error?.code, 'eval_cancel_error');
+    assert.match(timedOut.error?.message ?? '', /timed out/);
+
+    connection.sendNotification('workspace/didChangeConfiguration', { settings: { rego: { evaluation: { timeoutMs: 60_000 } } } });
+    const source = new CancellationTokenSource();
+    const started = Date.now();
+    const running = connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluate', arguments: [{ uri: uri('policies/authz/policy.rego'), path: ['data', 'authz', 'slow'] }] }, source.token) as Promise<Report>;
+    // While it runs, the server still answers other requests.
+    const lenses = (await connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri('policies/authz/policy.rego') } })) as unknown[];
+    assert.ok(lenses.length > 0);
+    source.cancel();
+    const cancelled = await running.catch((error: Error) => ({ error: { code: 'cancelled', message: error.message } }) as Report);
+    assert.ok(Date.now() - started < 20_000, 'the cancelled evaluation ended early');
+    assert.ok(cancelled.error, 'a cancelled evaluation reports no value');
+    assert.equal((await evaluate('policies/authz/policy.rego', ['data', 'authz', 'greeting'])).value, 'hello dev1');
+    connection.sendNotification('workspace/didChangeConfiguration', { settings: { rego: {} } });
   });
 
   it('answers malformed command arguments with an error, and keeps serving', async () => {

@@ -18,11 +18,10 @@ import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
-import { evaluationLenses, evaluationReport, type EvaluationReport } from '../ide/evaluate';
-import { Engine, systemEnvironment } from '../eval/engine';
-import { networkEnvironment } from '../network-transport';
-import { toJS } from '../value/value';
+import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, type FileProblem } from './workspace';
+import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation-pool';
+import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
 import { COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
 
@@ -113,6 +112,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // Evaluation: the workspace folders, whether they are trusted, and the input chosen per folder.
   const workspace = new Workspace();
+  const pool = new EvaluationPool();
   let folders: string[] = [];
   let trusted = true;
   const selectedInputs = new Map<string, string | null>();
@@ -161,34 +161,39 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  async function evaluateDocument(args: { uri?: unknown; path?: unknown }): Promise<unknown> {
+  /** Runs a request in the evaluation worker with what the user sees: every open document's text. */
+  async function runRequest(uri: string, request: Omit<EvaluationRequest, 'file' | 'folder' | 'open' | 'settings' | 'selectedInput'>, token?: Cancellation): Promise<EvaluationAnswer> {
+    const documentSettings = await settingsFor(uri);
+    const file = pathOf(uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    const open: [string, string][] = [];
+    for (const document of documents.all()) {
+      const path = pathOf(document.uri);
+      if (path) open.push([path, document.getText()]);
+      else if (document.uri === uri) open.push([uri, document.getText()]);
+    }
+    const answer = await pool.run(
+      {
+        ...request,
+        file: file ?? uri,
+        folder,
+        open,
+        settings: { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots, timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+        selectedInput: folder ? selectedInputs.get(folder) : undefined,
+      },
+      token,
+    );
+    if (folder) publishProblems(answer.problems);
+    return answer;
+  }
+
+  async function evaluateDocument(args: { uri?: unknown; path?: unknown }, token?: Cancellation): Promise<unknown> {
     const uri = typeof args?.uri === 'string' ? args.uri : undefined;
     const path = Array.isArray(args?.path) && args.path.every((part) => typeof part === 'string') ? (args.path as string[]) : undefined;
     if (!uri || !path || path[0] !== 'data') return { error: { code: 'invalid_request', message: 'rego.evaluate needs { uri, path } with a path starting at data' } };
     if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to evaluate rules.' } };
-    const documentSettings = await settingsFor(uri);
-    const file = pathOf(uri);
-    const folder = file ? workspace.folderOf(file, folders) : undefined;
-    let report: EvaluationReport;
-    if (file && folder) {
-      const state = workspace.load(folder, openText, { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots });
-      const input = workspace.inputFor(file, folder, selectedInputs.get(folder), openText);
-      publishProblems([...state.problems, ...(input.problem ? [input.problem] : [])]);
-      const problem = input.problem ?? state.problems[0];
-      if (problem) {
-        return { path, undefined: false, explanation: [], printOutput: [], durationMs: 0, builtinErrors: [], inputPath: input.path, error: { code: 'rego_load_error', message: problem.message, ...(problem.line ? { location: { file: problem.file, row: problem.line, col: problem.column ?? 1 } } : {}) } };
-      }
-      const environment = documentSettings.evaluation.allowNetwork ? networkEnvironment(systemEnvironment) : systemEnvironment;
-      const result = state.engine.evaluateDocument(path, { input: input.value, timeoutMs: documentSettings.evaluation.timeoutMs, environment });
-      report = evaluationReport(path, result, textOf, input.path);
-    } else {
-      // A document outside any workspace folder (or unsaved): evaluated on its own, without input or data.
-      const engine = new Engine({ regoVersion: documentSettings.regoVersion });
-      const document = documents.get(uri);
-      engine.setModules(document ? [{ file: file ?? uri, text: document.getText() }] : []);
-      report = evaluationReport(path, engine.evaluateDocument(path, { timeoutMs: documentSettings.evaluation.timeoutMs }), (name) => (name === (file ?? uri) ? document?.getText() : textOf(name)));
-    }
-    return toWire(report);
+    const answer = await runRequest(uri, { kind: 'document', path }, token);
+    return toWire(answer.report!);
   }
 
   /** Offsets become LSP ranges and file paths become URIs, so any LSP client can show the report. */
@@ -213,31 +218,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { ...error, uri: uriOf(error.file), range: lspRange(error.file, error.range) };
   }
 
-  async function evaluateQuery(args: { uri?: unknown; query?: unknown }): Promise<unknown> {
+  async function evaluateQuery(args: { uri?: unknown; query?: unknown }, token?: Cancellation): Promise<unknown> {
     const uri = typeof args?.uri === 'string' ? args.uri : undefined;
     const query = typeof args?.query === 'string' ? args.query : undefined;
     if (!uri || query === undefined) return { error: { code: 'invalid_request', message: 'rego.evaluateQuery needs { uri, query }' } };
     if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to evaluate queries.' } };
-    const documentSettings = await settingsFor(uri);
-    const file = pathOf(uri);
-    const folder = file ? workspace.folderOf(file, folders) : undefined;
-    if (!file || !folder) return { error: { code: 'invalid_request', message: 'queries run on documents inside a workspace folder' } };
-    const state = workspace.load(folder, openText, { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots });
-    const input = workspace.inputFor(file, folder, selectedInputs.get(folder), openText);
-    const module = new ModuleParser().parse(textOf(file) ?? '', { regoVersion: documentSettings.regoVersion }).module;
-    const packagePath = module.package?.path.slice(1).flatMap((part) => (part.type === 'string' ? [part.value] : [])) ?? [];
-    const result = state.engine.evaluate(query, { input: input.value, timeoutMs: documentSettings.evaluation.timeoutMs, packagePath, imports: module.imports });
-    return {
-      results: result.results.map((entry) => ({
-        expressions: entry.expressions.map((expression) => ({ value: toJS(expression.value), text: expression.text })),
-        bindings: Object.fromEntries([...entry.bindings].map(([name, value]) => [name, toJS(value)])),
-      })),
-      undefined: result.results.length === 0 && result.errors.length === 0,
-      printOutput: result.printed.map((line) => line.text),
-      ...(input.path ? { inputPath: input.path } : {}),
-      durationMs: result.durationMs,
-      ...(result.errors.length ? { error: result.errors[0] } : {}),
-    };
+    return (await runRequest(uri, { kind: 'query', query }, token)).query;
   }
 
   connection.onInitialize((params) => {
@@ -273,13 +259,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return lenses;
   });
 
-  connection.onExecuteCommand(async (params) => {
+  connection.onExecuteCommand(async (params, token) => {
     try {
       const [args] = params?.arguments ?? [];
-      if (params?.command === COMMANDS.evaluate) return await evaluateDocument(args ?? {});
-      if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {});
+      if (params?.command === COMMANDS.evaluate) return await evaluateDocument(args ?? {}, token);
+      if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {}, token);
       return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
     } catch (error) {
+      if (error instanceof EvaluationError) return { error: { code: error.code, message: error.message } };
       connection.console.error(`Rego Lens: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return { error: { code: 'eval_internal_error', message: error instanceof Error ? error.message : String(error) } };
     }
@@ -313,6 +300,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     documentSettings.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
+
+  connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);
   connection.listen();
