@@ -1,14 +1,14 @@
-// "Evaluate" in a real VS Code: the lens above a rule evaluates it against the workspace's input.json,
+// "Evaluate" in a real VS Code, in the example workspace: the lens above a rule evaluates it against the
+// nearest input.json and the data files,
 // the value appears after the rule head, and an undefined rule is shown as undefined, the failing
 // expression highlighted and explained on hover.
-import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
 
 let vscode: VsCode | undefined;
 
 before(async () => {
-  vscode = await launchVsCode({ workspace: 'test/e2e/evaluate-workspace', name: 'evaluate', settings: { 'security.workspace.trust.enabled': false } });
+  vscode = await launchVsCode({ workspace: 'example', name: 'evaluate', settings: { 'security.workspace.trust.enabled': false } });
 });
 
 after(async () => {
@@ -43,19 +43,17 @@ async function clickLens(page: VsCode['page'], index: number): Promise<void> {
 test('the Evaluate lens shows a rule\'s value inline, and explains an undefined rule', { timeout: 180_000 }, async () => {
   const { page } = vscode!;
   try {
-    await openFile(page, 'policy.rego');
-    // Lenses in order: allow (default), allow, is_admin, greeting.
-    await clickLens(page, 3);
-    await poll('the greeting value after its head', async () => (await editorText(page)).includes('= "hello dana"'), { timeoutMs: 30_000 });
-    await clickLens(page, 2);
-    await poll('is_admin shown as undefined', async () => /is_admin if .*= undefined/.test(await editorText(page)), { timeoutMs: 30_000 });
-    const text = await editorText(page);
-    assert.match(text, /greeting := .*= "hello dana"/);
+    await openFile(page, 'teams.rego');
+    // Lenses in order: user_team, may_approve, reasons, reasons.
+    await clickLens(page, 0);
+    await poll('the user_team value after its head', async () => /user_team := team if .*= "payments"/.test(await editorText(page)), { timeoutMs: 30_000 });
+    await clickLens(page, 1);
+    await poll('may_approve shown as undefined', async () => /may_approve if .*= undefined/.test(await editorText(page)), { timeoutMs: 30_000 });
     await screenshot(page, 'evaluate');
     // The failing expression explains itself on hover.
-    await page.locator('.editor-group-container.active .view-line', { hasText: 'is_admin if' }).locator('span', { hasText: '"admin"' }).last().hover();
+    await page.locator('.editor-group-container.active .view-line', { hasText: 'input.change.lines <=' }).locator('span', { hasText: 'max_lines' }).last().hover();
     const hover = page.locator('.monaco-hover:visible');
-    await poll('the explanation in a hover', async () => (await hover.count()) > 0 && /was false: input\.user\.role is "viewer"/.test((await hover.first().innerText()).replace(/`/g, '')), { timeoutMs: 20_000 });
+    await poll('the explanation in a hover', async () => (await hover.count()) > 0 && /was false: input\.change\.lines is 120, data\.config\.max_lines is 100/.test((await hover.first().innerText()).replace(/`/g, '')), { timeoutMs: 20_000 });
     await screenshot(page, 'evaluate-explanation');
   } catch (error) {
     await screenshot(page, 'evaluate-failure').catch(() => undefined);
