@@ -4,8 +4,11 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
-const benchmarks = ['parse', 'eval'];
+const benchmarks = ['parse', 'eval', 'evaluate-lsp'];
 mkdirSync('.bench', { recursive: true });
+// The language-server benchmark runs the built server.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) process.exit(build.status ?? 1);
 for (const name of benchmarks) {
   const outfile = `.bench/${name}.cjs`;
   await esbuild.build({ entryPoints: [`scripts/bench/${name}.ts`], outfile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });

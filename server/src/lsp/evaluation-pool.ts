@@ -81,6 +81,12 @@ export class EvaluationPool {
     void worker.terminate();
   }
 
+  /** Starts the worker and has it parse and evaluate a tiny module, so the first real request is fast. */
+  warmUp(): void {
+    const settings = { regoVersion: 'v1' as const, roots: [], timeoutMs: 5000, allowNetwork: false };
+    void this.run({ kind: 'document', file: '<warm-up>', path: ['data', 'warm', 'x'], open: [['<warm-up>', 'package warm\nx := count([1])\n']], settings }).catch(() => undefined);
+  }
+
   dispose(): void {
     if (this.worker) this.stop(this.worker);
   }

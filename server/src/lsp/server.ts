@@ -301,6 +301,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
+  connection.onInitialized(() => pool.warmUp());
   connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);
