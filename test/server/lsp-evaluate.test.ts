@@ -163,6 +163,14 @@ describe('evaluate through the language server', () => {
     assert.equal((await evaluate('policies/authz/policy.rego', ['data', 'authz', 'allow'])).value, false);
   });
 
+  it('evaluates a selected query in the package of the document, with its imports and input', async () => {
+    const answer = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluateQuery', arguments: [{ uri: uri('policies/authz/policy.rego'), query: 'x := double(21); y := greeting' }] })) as { results: { bindings: Record<string, unknown> }[]; undefined: boolean };
+    assert.equal(answer.undefined, false);
+    assert.deepEqual(answer.results[0].bindings, { x: 42, y: 'hello dev1' });
+    const none = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluateQuery', arguments: [{ uri: uri('policies/authz/policy.rego'), query: 'needs_admin' }] })) as { undefined: boolean };
+    assert.equal(none.undefined, true);
+  });
+
   it('stops an evaluation at its time budget, off the main loop, and can cancel one', async () => {
     connection.sendNotification('workspace/didChangeConfiguration', { settings: { rego: { evaluation: { timeoutMs: 300 } } } });
     const timedOut = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'slow']);
