@@ -14,12 +14,11 @@ import {
   Connection,
 } from 'vscode-languageserver/node';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
-import { Workspace, type FileProblem } from './workspace';
+import { Workspace, readText, type FileProblem } from './workspace';
 import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation-pool';
 import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
@@ -127,15 +126,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
   const uriOf = (file: string): string => pathToFileURL(file).href;
   const openText = (file: string): string | undefined => documents.get(uriOf(file))?.getText();
-  const textOf = (file: string): string | undefined => {
-    const open = openText(file);
-    if (open !== undefined) return open;
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const textOf = (file: string): string | undefined => readText(file, openText);
   /** LSP range of an offset range in a file, reading the file's current text. */
   const lspRange = (file: string, range: { start: number; end: number }) => {
     const text = textOf(file) ?? '';

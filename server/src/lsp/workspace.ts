@@ -63,7 +63,8 @@ function walk(root: string, visit: (file: string) => void): void {
   }
 }
 
-function readText(file: string, open: OpenText): string | undefined {
+/** A file's text as the user sees it: the open document's, else the disk's. */
+export function readText(file: string, open: OpenText): string | undefined {
   const text = open(file);
   if (text !== undefined) return text;
   try {
