@@ -47,6 +47,10 @@ needs_admin if input.user.role == "admin"
 double(x) := x * 2
 
 slow := count([1 | some a in numbers.range(1, 4000); some b in numbers.range(1, 4000)])
+
+conflict := 1
+
+conflict := 2 if input.user
 `;
 
 describe('evaluate through the language server', () => {
@@ -94,6 +98,8 @@ describe('evaluate through the language server', () => {
       [13, 'Evaluate', 'data.authz.greeting'],
       [18, 'Evaluate', 'data.authz.needs_admin'],
       [22, 'Evaluate', 'data.authz.slow'],
+      [24, 'Evaluate', 'data.authz.conflict'],
+      [26, 'Evaluate', 'data.authz.conflict'],
     ]);
     assert.ok(lenses.every((lens) => lens.command.command === 'rego.evaluate'));
   });
@@ -129,6 +135,33 @@ describe('evaluate through the language server', () => {
     const report = await evaluate('policies/other/policy.rego', ['data', 'other', 'ok']);
     assert.equal(report.value, 'outer');
     assert.equal(report.inputPath, join(root, 'policies/input.json'));
+  });
+
+  it('never takes the input of a folder whose name only starts the same', async () => {
+    write('policies/auth/input.json', '{"user": {"name": "auth-folder"}}');
+    write('policies/authz2/policy.rego', 'package authz2\n\nname := input.user.name\n');
+    const report = await evaluate('policies/authz2/policy.rego', ['data', 'authz2', 'name']);
+    assert.equal(report.value, 'outer');
+  });
+
+  it('reports evaluation errors with their code and the range of the rule', async () => {
+    const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'conflict']);
+    assert.equal(report.error?.code, 'eval_conflict_error');
+    assert.equal((report.error as { range?: { start: { line: number } } }).range?.start.line, 26);
+  });
+
+  it('places bundle data within the .manifest roots and reports data outside them', async () => {
+    write('bundle/.manifest', '{"roots": ["limits"]}');
+    write('bundle/limits/data.json', '{"max": 3}');
+    write('bundle/other/data.json', '{"x": 1}');
+    write('policies/limits/policy.rego', 'package check\n\nmax := data.limits.max\n');
+    const report = await evaluate('policies/limits/policy.rego', ['data', 'check', 'max']);
+    assert.equal(report.error?.code, 'rego_load_error');
+    assert.match(report.error?.message ?? '', /outside the roots/);
+    assert.equal(diagnostics.get(uri('bundle/other/data.json'))?.length, 1);
+    rmSync(join(root, 'bundle/other'), { recursive: true });
+    assert.equal((await evaluate('policies/limits/policy.rego', ['data', 'check', 'max'])).value, 3);
+    rmSync(join(root, 'bundle'), { recursive: true });
   });
 
   it('follows the input the user selected for the folder, or none', async () => {

@@ -126,7 +126,8 @@ export class Workspace {
       return text === undefined ? [] : [{ file, text }];
     }));
     const texts = dataFiles.sort().map((file) => ({ file, text: readText(file, open) ?? '' }));
-    const key = JSON.stringify([options.roots, manifests, texts]);
+    const manifestTexts = manifests.map((manifest) => ({ manifest, text: readText(join(manifest, '.manifest'), open) ?? '' }));
+    const key = JSON.stringify([options.roots, manifestTexts, texts]);
     if (key !== state.dataKey) {
       const problems: FileProblem[] = [];
       let data = new ObjectValue();
@@ -134,6 +135,11 @@ export class Workspace {
         const root = dataRoot(file, folder, options.roots, manifests);
         if (!root) continue;
         const placement = relative(root, dirname(file)).split(sep).filter(Boolean);
+        const owned = bundleRoots(root, manifestTexts);
+        if (owned && !owned.some((prefix) => prefix === '' || placement.join('/') === prefix || placement.join('/').startsWith(`${prefix}/`))) {
+          problems.push({ file, message: `${file}: data at ${placement.join('/') || 'the root'} lies outside the roots of the bundle's .manifest (${owned.join(', ')})` });
+          continue;
+        }
         try {
           data = mergeAt(data, placement, readDocument(file, text), file);
         } catch (error) {
@@ -173,6 +179,19 @@ export class Workspace {
     } catch (error) {
       return { path, problem: problemOf(path, error) };
     }
+  }
+}
+
+/** The data paths a bundle's `.manifest` claims (`roots`), or undefined when the root has none. */
+function bundleRoots(root: string, manifests: { manifest: string; text: string }[]): string[] | undefined {
+  const found = manifests.find((entry) => entry.manifest === root);
+  if (!found) return undefined;
+  try {
+    const manifest = readDocument('.manifest.json', found.text);
+    const roots = manifest instanceof ObjectValue ? manifest.get('roots') : undefined;
+    return Array.isArray(roots) ? roots.filter((entry): entry is string => typeof entry === 'string').map((entry) => entry.replace(/^\/+|\/+$/g, '')) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
