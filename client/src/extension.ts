@@ -39,7 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: LANGUAGE_ID },
       { scheme: 'untitled', language: LANGUAGE_ID },
     ],
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    // File events keep the server's view of files that are not open (other policies, data) current.
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.rego,*.json,*.yaml,*.yml,.manifest}') },
     initializationOptions: { trusted: vscode.workspace.isTrusted },
     middleware: {
       // The lens command goes to the server; its answer is drawn here.

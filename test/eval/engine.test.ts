@@ -30,7 +30,7 @@ test('compile errors carry OPA codes and locations', () => {
     ['package p\nq if x > 1\n', 'rego_unsafe_var_error', 'var x is unsafe'],
     ['package p\na if b\nb if a\n', 'rego_recursion_error', 'rule data.p.a is recursive'],
     ['package p\nq := nope(1)\n', 'rego_type_error', 'undefined function nope'],
-    ['package p\nq := count(1, 2, 3)\n', 'rego_type_error', 'count: arity mismatch'],
+    ['package p\nq := count(1, 2, 3)\n', 'rego_type_error', 'count: too many arguments'],
     ['package p\ndefault q := 1\ndefault q := 2\n', 'rego_type_error', 'multiple default rules data.p.q found'],
     ['package p\nq contains 1\nq := 2\n', 'rego_type_error', 'conflicting rules data.p.q found'],
   ];

@@ -292,8 +292,10 @@ class Converter {
     if (builtin.variadic) return;
     const arity = builtin.params.length;
     if (argCount === arity || (argCount === arity + 1 && builtin.result)) return;
-    const want = builtin.params.map((param) => param.name).join(', ');
-    this.error('rego_type_error', `${builtin.name}: arity mismatch\n\thave: ${argCount} argument${argCount === 1 ? '' : 's'}\n\twant: (${want})`, range);
+    // OPA's type checker words it as too few or too many arguments, with what it has and wants.
+    const want = builtin.params.map((param) => (param.name ? `${param.name}: ${typeText(param.type)}` : typeText(param.type))).join(', ');
+    const problem = argCount < arity ? 'too few arguments' : 'too many arguments';
+    this.error('rego_type_error', `${builtin.name}: ${problem}\n\thave: ${argCount} argument${argCount === 1 ? '' : 's'}\n\twant: (${want})`, range);
   }
 
   /** A nested scope; `extra` terms (comprehension heads) count as part of its body. */
@@ -839,7 +841,8 @@ function checkNested(expr: Expr, bound: Set<string>, context: SafetyContext, out
       term.body = result.body;
       const heads = term.kind === 'objectcomp' ? [term.key, term.value] : [term.head];
       for (const head of heads) {
-        visitTerm(head);
+        // Closures in the head see what the comprehension's body bound.
+        checkNested({ operation: { kind: 'term', term: head }, negated: false, with: [], range: head.range, index: 0, text: '' }, result.bound, context, outerNames);
         checkHead(head, result.bound, context, term.range);
       }
       return;

@@ -6,7 +6,7 @@
  * OPA leaves the operands of these operator forms unnamed, and so do we (names are part of the export).
  */
 import { ObjectValue, SetValue, equal, valueText, type Value } from '../value/value.js';
-import { BuiltinError, T, type Builtin } from './declaration.js';
+import { BuiltinError, T, expectString, type Builtin } from './declaration.js';
 
 function member(collection: Value, needle: Value): boolean {
   if (Array.isArray(collection)) return collection.some((item) => equal(item, needle));
@@ -147,7 +147,7 @@ export const builtins: Builtin[] = [
     description: 'Adds a note to the evaluation trace, shown by explanations; it always succeeds.',
     categories: ['tracing'],
     impl: (args) => {
-      if (typeof args[0] !== 'string') throw new BuiltinError(`operand 1 must be string but got ${valueText(args[0])}`, 'eval_type_error');
+      expectString(args, 0);
       return true;
     },
   },

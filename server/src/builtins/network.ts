@@ -35,9 +35,9 @@ export const builtins: Builtin[] = [
       const request = expectObject(args, 0);
       const keys = request.keys().map(String);
       const unknown = keys.filter((key) => !REQUEST_KEYS.has(key));
-      if (unknown.length > 0) throw new BuiltinError(`invalid request parameters(s): {${unknown.map((key) => JSON.stringify(key)).join(', ')}}`, 'eval_type_error');
+      if (unknown.length > 0) throw new BuiltinError(`operand 1 invalid request parameters(s): {${unknown.map((key) => JSON.stringify(key)).join(', ')}}`, 'eval_type_error');
       const missing = REQUIRED_KEYS.filter((key) => !request.has(key));
-      if (missing.length > 0) throw new BuiltinError(`missing required request parameters(s): {${missing.map((key) => JSON.stringify(key)).join(', ')}}`, 'eval_type_error');
+      if (missing.length > 0) throw new BuiltinError(`operand 1 missing required request parameters(s): {${missing.map((key) => JSON.stringify(key)).join(', ')}}`, 'eval_type_error');
       const send = context.environment.httpSend;
       if (!send) throw new BuiltinError(NETWORK_OFF);
       const response = send(request);

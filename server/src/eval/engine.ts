@@ -15,6 +15,8 @@ import { EvalError, Evaluator, type Explanation, type PrintLine } from './evalua
 export interface SourceFile {
   file: string;
   text: string;
+  /** The module already parsed from `text` (an editor's incremental parse), to save parsing it again. */
+  parsed?: { module: Module; errors: ParseError[] };
 }
 
 export interface LocatedError {
@@ -83,6 +85,8 @@ const QUERY_FILE = '<query>';
 export class Engine {
   private sources = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
   private compiled: CompiledPolicy | undefined;
+  /** Compile errors of the modules that parse, for editor diagnostics. */
+  private checked: LocatedError[] | undefined;
   private data: Value = new ObjectValue();
 
   constructor(private readonly options: EngineOptions = {}) {}
@@ -91,18 +95,21 @@ export class Engine {
   setModules(files: SourceFile[]): void {
     const next = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
     let changed = files.length !== this.sources.size;
-    for (const { file, text } of files) {
+    for (const { file, text, parsed } of files) {
       const existing = this.sources.get(file);
       if (existing && existing.text === text) {
         next.set(file, existing);
         continue;
       }
       changed = true;
-      const { module, errors } = new ModuleParser().parse(text, { regoVersion: this.options.regoVersion ?? 'v1' });
+      const { module, errors } = parsed ?? new ModuleParser().parse(text, { regoVersion: this.options.regoVersion ?? 'v1' });
       next.set(file, { text, module, errors });
     }
     this.sources = next;
-    if (changed) this.compiled = undefined;
+    if (changed) {
+      this.compiled = undefined;
+      this.checked = undefined;
+    }
   }
 
   setData(data: Value): void {
@@ -125,6 +132,18 @@ export class Engine {
     }
     if (errors.length > 0) return errors;
     return this.policy().errors.map((error) => this.locate(error));
+  }
+
+  /**
+   * Compile errors of every module that parses, for diagnostics while editing: a file with a syntax
+   * error is left out rather than hiding the other files' compile errors.
+   */
+  compileErrors(): LocatedError[] {
+    this.checked ??= compile(
+      [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module })),
+      { strict: this.options.strict },
+    ).errors.map((error) => this.locate(error));
+    return this.checked;
   }
 
   private locate(error: { code: string; message: string; file?: string; range?: Range }, queryText?: string, queryOffset = 0): LocatedError {

@@ -50,6 +50,9 @@ export interface EvaluationAnswer {
 const workspace = new Workspace();
 
 export function runEvaluation(request: EvaluationRequest): EvaluationAnswer {
+  // Every evaluation reads the disk afresh: files may change outside the editor, and the worker hears
+  // of no file events. Unchanged modules are still not parsed or compiled again.
+  workspace.invalidate();
   const open = new Map(request.open);
   const openText = (file: string) => open.get(file);
   const { settings } = request;

@@ -43,6 +43,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const timers = new Map<string, NodeJS.Timeout>();
   // One parser per open document: it reuses the statements an edit did not touch.
   const parsers = new Map<string, ModuleParser>();
+  const syntaxDiagnostics = new Map<string, Diagnostic[]>();
 
   /** The settings that apply to one document: `rego.*` settings may differ per folder of a multi-root workspace. */
   function settingsFor(uri: string): Promise<Settings> {
@@ -76,7 +77,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       parser = new ModuleParser();
       parsers.set(document.uri, parser);
     }
-    const diagnostics: Diagnostic[] = documentDiagnostics(parser, text, { regoVersion: settings.regoVersion }).map((diagnostic) => ({
+    const syntax: Diagnostic[] = documentDiagnostics(parser, text, { regoVersion: settings.regoVersion }).map((diagnostic) => ({
       range: { start: document.positionAt(diagnostic.range.start), end: document.positionAt(diagnostic.range.end) },
       message: diagnostic.message,
       code: diagnostic.code,
@@ -89,7 +90,41 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         },
       ],
     }));
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    syntaxDiagnostics.set(document.uri, syntax);
+    const file = pathOf(document.uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    if (!folder) {
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: syntax });
+      return;
+    }
+    publishFolder(folder, settings);
+  }
+
+  /**
+   * Compiles the folder's modules (open documents as edited, the rest from disk) and publishes every
+   * open document's diagnostics: its syntax errors and the compile errors found in it. An edit in one
+   * file can fix or cause errors in another, so all open documents of the folder are refreshed.
+   */
+  function publishFolder(folder: string, settings: Settings): void {
+    const parsedOf = (path: string) => {
+      const parser = parsers.get(uriOf(path));
+      const document = documents.get(uriOf(path));
+      return parser && document ? parser.parse(document.getText(), { regoVersion: settings.regoVersion }) : undefined;
+    };
+    const state = workspace.loadModules(folder, openText, { regoVersion: settings.regoVersion }, parsedOf);
+    const byFile = new Map<string, Diagnostic[]>();
+    for (const error of state.engine.compileErrors()) {
+      if (!error.file || !error.range) continue;
+      const list = byFile.get(error.file) ?? [];
+      list.push({ range: lspRange(error.file, error.range), message: error.message, code: error.code, severity: DiagnosticSeverity.Error, source: 'rego' });
+      byFile.set(error.file, list);
+    }
+    for (const document of documents.all()) {
+      const path = pathOf(document.uri);
+      if (!path || workspace.folderOf(path, folders) !== folder) continue;
+      const syntax = syntaxDiagnostics.get(document.uri) ?? [];
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [...syntax, ...(byFile.get(path) ?? [])] });
+    }
   }
 
   function schedule(document: TextDocument, delay: number): void {
@@ -288,11 +323,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (pending) clearTimeout(pending);
     timers.delete(event.document.uri);
     parsers.delete(event.document.uri);
+    syntaxDiagnostics.delete(event.document.uri);
     documentSettings.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
   connection.onInitialized(() => pool.warmUp());
+  connection.onDidChangeWatchedFiles((params) => {
+    const changed = (params?.changes ?? []).map((change) => pathOf(change.uri)).filter((file): file is string => file !== undefined);
+    workspace.invalidate(changed);
+    for (const document of documents.all()) schedule(document, settings.diagnostics.debounceMs);
+  });
   connection.onShutdown(() => pool.dispose());
 
   documents.listen(connection);

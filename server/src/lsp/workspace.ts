@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DocumentError, mergeAt, readDocument } from '../eval/documents';
-import { Engine } from '../eval/engine';
+import { Engine, type SourceFile } from '../eval/engine';
 import { ObjectValue, type Value } from '../value/value';
 
 const IGNORED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
@@ -92,6 +92,67 @@ function dataRoot(file: string, folder: string, roots: string[], manifests: stri
 
 export class Workspace {
   private readonly folders = new Map<string, FolderState>();
+  /** What a folder holds, read once and kept until files change (see `invalidate`). */
+  private readonly listings = new Map<string, { regoFiles: string[]; dataFiles: string[]; manifests: string[] }>();
+  /** Disk texts, kept until the file changes. */
+  private readonly diskTexts = new Map<string, string | undefined>();
+
+  /** Forgets what was read from the disk: all of it, or what concerns these files. */
+  invalidate(files?: string[]): void {
+    if (!files) {
+      this.listings.clear();
+      this.diskTexts.clear();
+      return;
+    }
+    for (const file of files) this.diskTexts.delete(file);
+    // A created or deleted file changes a folder's listing; a changed one only its text.
+    this.listings.clear();
+  }
+
+  private listing(folder: string): { regoFiles: string[]; dataFiles: string[]; manifests: string[] } {
+    let listing = this.listings.get(folder);
+    if (!listing) {
+      const found = { regoFiles: [] as string[], dataFiles: [] as string[], manifests: [] as string[] };
+      walk(folder, (file) => {
+        const name = file.slice(file.lastIndexOf(sep) + 1);
+        if (file.endsWith('.rego')) found.regoFiles.push(file);
+        else if (DATA_FILE.test(name)) found.dataFiles.push(file);
+        else if (name === '.manifest') found.manifests.push(dirname(file));
+      });
+      found.regoFiles.sort();
+      found.dataFiles.sort();
+      listing = found;
+      this.listings.set(folder, listing);
+    }
+    return listing;
+  }
+
+  /** A file's text as the user sees it, with disk reads cached. */
+  private text(file: string, open: OpenText): string | undefined {
+    const current = open(file);
+    if (current !== undefined) return current;
+    if (!this.diskTexts.has(file)) this.diskTexts.set(file, readText(file, () => undefined));
+    return this.diskTexts.get(file);
+  }
+
+  /** Loads only the folder's modules (for diagnostics); `parsed` gives modules an editor already parsed. */
+  loadModules(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1' }, parsed: (file: string) => SourceFile['parsed'] | undefined = () => undefined): FolderState {
+    const state = this.state(folder, options.regoVersion);
+    state.engine.setModules(this.listing(folder).regoFiles.flatMap((file) => {
+      const text = this.text(file, open);
+      return text === undefined ? [] : [{ file, text, parsed: parsed(file) }];
+    }));
+    return state;
+  }
+
+  private state(folder: string, regoVersion: 'v0' | 'v1'): FolderState {
+    let state = this.folders.get(folder);
+    if (!state || state.regoVersion !== regoVersion) {
+      state = { engine: new Engine({ regoVersion }), regoVersion, dataKey: '', problems: [] };
+      this.folders.set(folder, state);
+    }
+    return state;
+  }
 
   /** A file's text from the disk, or undefined when it cannot be read. */
   readFile(file: string): string | undefined {
@@ -107,26 +168,10 @@ export class Workspace {
 
   /** Loads the folder's modules and data into its engine, reusing what did not change. */
   load(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1'; roots: string[] }): FolderState {
-    const regoFiles: string[] = [];
-    const dataFiles: string[] = [];
-    const manifests: string[] = [];
-    walk(folder, (file) => {
-      const name = file.slice(file.lastIndexOf(sep) + 1);
-      if (file.endsWith('.rego')) regoFiles.push(file);
-      else if (DATA_FILE.test(name)) dataFiles.push(file);
-      else if (name === '.manifest') manifests.push(dirname(file));
-    });
-    let state = this.folders.get(folder);
-    if (!state || state.regoVersion !== options.regoVersion) {
-      state = { engine: new Engine({ regoVersion: options.regoVersion }), regoVersion: options.regoVersion, dataKey: '', problems: [] };
-      this.folders.set(folder, state);
-    }
-    state.engine.setModules(regoFiles.sort().flatMap((file) => {
-      const text = readText(file, open);
-      return text === undefined ? [] : [{ file, text }];
-    }));
-    const texts = dataFiles.sort().map((file) => ({ file, text: readText(file, open) ?? '' }));
-    const manifestTexts = manifests.map((manifest) => ({ manifest, text: readText(join(manifest, '.manifest'), open) ?? '' }));
+    const state = this.loadModules(folder, open, options);
+    const { dataFiles, manifests } = this.listing(folder);
+    const texts = dataFiles.map((file) => ({ file, text: this.text(file, open) ?? '' }));
+    const manifestTexts = manifests.map((manifest) => ({ manifest, text: this.text(join(manifest, '.manifest'), open) ?? '' }));
     const key = JSON.stringify([options.roots, manifestTexts, texts]);
     if (key !== state.dataKey) {
       const problems: FileProblem[] = [];
