@@ -69,7 +69,7 @@ export function runEvaluation(request: EvaluationRequest): EvaluationAnswer {
     }
     return { query: queryAnswer(engine, request, text, options, undefined), problems: [] };
   }
-  const state = workspace.load(request.folder, openText, { regoVersion: settings.regoVersion, roots: settings.roots });
+  const state = workspace.load(request.folder, openText, { regoVersion: settings.regoVersion, roots: settings.roots, openFiles: [...open.keys()] });
   const input = workspace.inputFor(request.file, request.folder, request.selectedInput, openText);
   const problems = [...state.problems, ...(input.problem ? [input.problem] : [])];
   const problem = input.problem ?? state.problems[0];

@@ -111,7 +111,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const document = documents.get(uriOf(path));
       return parser && document ? parser.parse(document.getText(), { regoVersion: settings.regoVersion }) : undefined;
     };
-    const state = workspace.loadModules(folder, openText, { regoVersion: settings.regoVersion }, parsedOf);
+    const openFiles = documents.all().map((document) => pathOf(document.uri)).filter((path): path is string => path !== undefined);
+    const state = workspace.loadModules(folder, openText, { regoVersion: settings.regoVersion, openFiles }, parsedOf);
     const byFile = new Map<string, Diagnostic[]>();
     for (const error of state.engine.compileErrors()) {
       if (!error.file || !error.range) continue;

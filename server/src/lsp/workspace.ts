@@ -136,9 +136,12 @@ export class Workspace {
   }
 
   /** Loads only the folder's modules (for diagnostics); `parsed` gives modules an editor already parsed. */
-  loadModules(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1' }, parsed: (file: string) => SourceFile['parsed'] | undefined = () => undefined): FolderState {
+  loadModules(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1'; openFiles?: string[] }, parsed: (file: string) => SourceFile['parsed'] | undefined = () => undefined): FolderState {
     const state = this.state(folder, options.regoVersion);
-    state.engine.setModules(this.listing(folder).regoFiles.flatMap((file) => {
+    // Open documents count even before they are saved for the first time.
+    const unsaved = (options.openFiles ?? []).filter((file) => file.endsWith('.rego') && isWithin(folder, file));
+    const files = [...new Set([...this.listing(folder).regoFiles, ...unsaved])].sort();
+    state.engine.setModules(files.flatMap((file) => {
       const text = this.text(file, open);
       return text === undefined ? [] : [{ file, text, parsed: parsed(file) }];
     }));
@@ -167,7 +170,7 @@ export class Workspace {
   }
 
   /** Loads the folder's modules and data into its engine, reusing what did not change. */
-  load(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1'; roots: string[] }): FolderState {
+  load(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1'; roots: string[]; openFiles?: string[] }): FolderState {
     const state = this.loadModules(folder, open, options);
     const { dataFiles, manifests } = this.listing(folder);
     const texts = dataFiles.map((file) => ({ file, text: this.text(file, open) ?? '' }));

@@ -1,0 +1,72 @@
+// Compile errors as diagnostics while editing: the folder's modules are compiled together (open
+// documents as edited, the others from disk), so an error in one file can be fixed from another.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt, projectRoot } from '../support/build';
+
+const serverPath = join(projectRoot, 'dist', 'server.js');
+
+interface Published {
+  uri: string;
+  diagnostics: { message: string; code?: string; range: { start: { line: number } } }[];
+}
+
+describe('compile diagnostics', () => {
+  let root: string;
+  let server: ChildProcessWithoutNullStreams;
+  let connection: MessageConnection;
+  const received: Published[] = [];
+  const uri = (name: string) => pathToFileURL(join(root, name)).href;
+
+  function latest(name: string, accept: (published: Published) => boolean): Promise<Published> {
+    const deadline = Date.now() + 15_000;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = [...received].reverse().find((entry) => entry.uri === uri(name));
+        if (found && accept(found)) resolve(found);
+        else if (Date.now() > deadline) reject(new Error(`no matching diagnostics for ${name}: ${JSON.stringify(found)}`));
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  }
+
+  before(async () => {
+    await ensureBuilt([serverPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-compile-'));
+    writeFileSync(join(root, 'lib.rego'), 'package lib\n\nlimit := 10\n');
+    server = spawn(process.execPath, [serverPath, '--stdio']);
+    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+    connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params));
+    connection.listen();
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }], capabilities: {} });
+    connection.sendNotification('initialized', {});
+  });
+
+  after(() => {
+    connection?.dispose();
+    server?.kill();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reports unsafe variables, undefined functions and arity errors with OPA codes', async () => {
+    const text = 'package app\n\nimport data.lib\n\nok if x > lib.limit\n\nsize := count([1], 2, 3)\n\nv := nope(1)\n';
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('app.rego'), languageId: 'rego', version: 1, text } });
+    const published = await latest('app.rego', (entry) => entry.diagnostics.length >= 3);
+    const summary = published.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.range.start.line]).sort();
+    assert.deepEqual(summary, [['rego_type_error', 6], ['rego_type_error', 8], ['rego_unsafe_var_error', 4]]);
+  });
+
+  it('sees rules of another open document, and clears errors fixed from there', async () => {
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('uses.rego'), languageId: 'rego', version: 1, text: 'package lib\n\ncheck if helper(1)\n' } });
+    await latest('uses.rego', (entry) => entry.diagnostics.some((diagnostic) => diagnostic.message.includes('undefined function helper')));
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('helpers.rego'), languageId: 'rego', version: 1, text: 'package lib\n\nhelper(x) := x + 1\n' } });
+    await latest('uses.rego', (entry) => entry.diagnostics.length === 0);
+  });
+});
