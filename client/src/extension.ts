@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { COMMANDS, LANGUAGE_ID, NOTIFICATIONS, SETTINGS_SECTION, type SelectInputParams } from '../../server/src/protocol';
+import { CLIENT_COMMANDS, COMMANDS, LANGUAGE_ID, NOTIFICATIONS, SETTINGS_SECTION, type SelectInputParams } from '../../server/src/protocol';
 import { EvaluationView, evalCommandLines, type EvaluateArguments, type Report } from './evaluation';
 
 let client: LanguageClient | undefined;
@@ -166,6 +166,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('Copied the equivalent command lines (Rego Lens and opa).');
     }),
     vscode.commands.registerCommand('rego.clearEvaluation', () => view.clear()),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.disableLintCheck, async (code: unknown) => {
+      if (typeof code !== 'string') return;
+      const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+      const disabled = configuration.get<string[]>('lint.disabled', []);
+      if (!disabled.includes(code)) await configuration.update('lint.disabled', [...disabled, code], vscode.ConfigurationTarget.Workspace);
+    }),
   );
 
   await client.start();

@@ -17,6 +17,8 @@ export interface Settings {
   diagnostics: { debounceMs: number };
   /** Folders (relative to the workspace folder) whose data files are placed at their path below them. */
   roots: string[];
+  /** Lint checks turned off, by code. */
+  lint: { disabled: string[] };
   evaluation: {
     /** Lets `http.send` and `net.lookup_ip_addr` reach the network. Only user settings may turn it on. */
     allowNetwork: boolean;
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   regoVersion: 'v1',
   diagnostics: { debounceMs: 150 },
   roots: [],
+  lint: { disabled: [] },
   evaluation: { allowNetwork: false, timeoutMs: 5000 },
 };
 
@@ -38,6 +41,12 @@ export const COMMANDS = {
   evaluate: 'rego.evaluate',
   /** Arguments: `{ uri, query }`; evaluates a query in the package of the document. */
   evaluateQuery: 'rego.evaluateQuery',
+} as const;
+
+/** Client-side commands the server's code actions refer to. */
+export const CLIENT_COMMANDS = {
+  /** Arguments: the lint check's code; turns it off in the workspace settings. */
+  disableLintCheck: 'rego.disableLintCheck',
 } as const;
 
 /** Notifications from the client. */
@@ -63,6 +72,7 @@ export function normalizeSettings(raw: unknown): Settings {
     regoVersion: DEFAULT_SETTINGS.regoVersion,
     diagnostics: { ...DEFAULT_SETTINGS.diagnostics },
     roots: [],
+    lint: { disabled: [] },
     evaluation: { ...DEFAULT_SETTINGS.evaluation },
   };
   if (raw === null || typeof raw !== 'object') return settings;
@@ -73,6 +83,8 @@ export function normalizeSettings(raw: unknown): Settings {
     settings.diagnostics.debounceMs = Math.min(5000, Math.max(0, diagnostics.debounceMs));
   }
   if (Array.isArray(record.roots)) settings.roots = record.roots.filter((root): root is string => typeof root === 'string');
+  const lint = record.lint as Record<string, unknown> | undefined;
+  if (lint && Array.isArray(lint.disabled)) settings.lint.disabled = lint.disabled.filter((code): code is string => typeof code === 'string');
   const evaluation = record.evaluation as Record<string, unknown> | undefined;
   if (evaluation && typeof evaluation === 'object') {
     if (typeof evaluation.allowNetwork === 'boolean') settings.evaluation.allowNetwork = evaluation.allowNetwork;

@@ -69,4 +69,26 @@ describe('compile diagnostics', () => {
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('helpers.rego'), languageId: 'rego', version: 1, text: 'package lib\n\nhelper(x) := x + 1\n' } });
     await latest('uses.rego', (entry) => entry.diagnostics.length === 0);
   });
+
+  it('offers quick fixes: did you mean, straight quotes, lint fixes and turning a check off', async () => {
+    const text = 'package fixes\n\nimport data.lib.unused\n\nlimit := 3\n\nn := count([1]) if limt > 1\n\nm := \u201chello\u201d\n';
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('fixes.rego'), languageId: 'rego', version: 1, text } });
+    const published = await latest('fixes.rego', (entry) => entry.diagnostics.length > 0);
+    const actions = (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri: uri('fixes.rego') }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } }, context: { diagnostics: published.diagnostics } })) as { title: string; edit?: { changes: Record<string, { newText: string }[]> } }[];
+    const titles = actions.map((action) => action.title);
+    assert.ok(titles.includes('Use straight quotes'), titles.join(', '));
+    const quotes = actions.find((action) => action.title === 'Use straight quotes')!;
+    assert.equal(Object.values(quotes.edit!.changes)[0][0].newText, '"hello"');
+    // The syntax error stops compile checks; fix it and the rest shows.
+    connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri('fixes.rego'), version: 2 }, contentChanges: [{ text: text.replace('\u201chello\u201d', '"hello"') }] });
+    const fixed = await latest('fixes.rego', (entry) => entry.diagnostics.some((diagnostic) => diagnostic.code === 'rego_unsafe_var_error'));
+    const unsafe = fixed.diagnostics.find((diagnostic) => diagnostic.code === 'rego_unsafe_var_error')!;
+    assert.match(unsafe.message, /var limt is unsafe \(did you mean limit\?\)/);
+    const more = (await connection.sendRequest('textDocument/codeAction', { textDocument: { uri: uri('fixes.rego') }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } }, context: { diagnostics: fixed.diagnostics } })) as { title: string; command?: { command: string; arguments: string[] }; edit?: { changes: Record<string, { newText: string }[]> } }[];
+    const moreTitles = more.map((action) => action.title);
+    assert.ok(moreTitles.includes('Change to limit'), moreTitles.join(', '));
+    assert.ok(moreTitles.includes('Remove the unused import'), moreTitles.join(', '));
+    const off = more.find((action) => action.title === 'Turn off the unused-import check');
+    assert.deepEqual(off?.command?.arguments, ['unused-import']);
+  });
 });

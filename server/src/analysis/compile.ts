@@ -7,7 +7,10 @@
  */
 import type * as Ast from '../ast/nodes.js';
 import { exprText, termText } from '../ast/dump.js';
-import { builtinNamed } from '../builtins/index.js';
+import { BUILTINS, builtinNamed } from '../builtins/index.js';
+import { closestName } from './suggest.js';
+
+const BUILTIN_NAMES = (): string[] => BUILTINS.map((builtin) => builtin.name).filter((name) => !name.startsWith('internal.'));
 import type { Builtin, Type } from '../builtins/declaration.js';
 import { ObjectValue, SetValue, fromJS, parseNumber, typeOf, type Value } from '../value/value.js';
 import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type Rule, type RuleKind, type Term, type With } from '../eval/ir.js';
@@ -24,6 +27,8 @@ export interface CompileError {
   message: string;
   file: string;
   range: Ast.Range;
+  /** For a misspelt name: the known name it most likely meant, and where the name is written. */
+  suggestion?: { name: string; replacement: string; range: Ast.Range };
 }
 
 export interface CompileOptions {
@@ -273,6 +278,9 @@ class Converter {
       return { kind: 'function', name, path };
     }
     this.error('rego_type_error', `undefined function ${name}`, operator.range);
+    const known = [...BUILTIN_NAMES(), ...this.context.globals, ...[...this.compiler.functionArity.keys()].map((path) => path.split('.').slice(1).join('.'))];
+    const replacement = closestName(name, known);
+    if (replacement) this.errors[this.errors.length - 1].suggestion = { name, replacement, range: operator.range };
     return { kind: 'unknown', name };
   }
 
@@ -923,7 +931,21 @@ class Compiler {
     });
     this.checkConflicts(this.root);
     this.checkRecursion();
+    this.suggestNames(modules, contexts);
     return { root: this.root, rules: this.rules, errors: this.errors, functionArity: this.functionArity };
+  }
+
+  /** An unsafe variable is often a misspelt rule or import name: suggest the closest one. */
+  private suggestNames(modules: SourceModule[], contexts: (ModuleContext | undefined)[]): void {
+    const byFile = new Map(modules.map((source, index) => [source.file, { source, context: contexts[index] }]));
+    for (const error of this.errors) {
+      if (error.code !== 'rego_unsafe_var_error') continue;
+      const entry = byFile.get(error.file);
+      const name = /^var (\S+) is unsafe$/.exec(error.message)?.[1];
+      if (!entry?.context || !name) continue;
+      const replacement = closestName(name, [...entry.context.globals, ...entry.context.imports.keys()]);
+      if (replacement) error.suggestion = { name, replacement, range: error.range };
+    }
   }
 
   /** Collects the package, its imports and every rule's name and arity before any body is converted. */

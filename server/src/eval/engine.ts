@@ -26,6 +26,8 @@ export interface LocatedError {
   range?: Range;
   /** 1-based row and column, when the error has a location. */
   location?: { file: string; row: number; col: number };
+  /** A likely intended name, for "did you mean" fixes. */
+  suggestion?: { name: string; replacement: string; range: Range };
 }
 
 export interface ExpressionResult {
@@ -142,7 +144,7 @@ export class Engine {
     this.checked ??= compile(
       [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module })),
       { strict: this.options.strict },
-    ).errors.map((error) => this.locate(error));
+    ).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
     return this.checked;
   }
 

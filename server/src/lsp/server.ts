@@ -5,7 +5,10 @@
  */
 import {
   createConnection,
+  CodeAction,
+  CodeActionKind,
   CodeLens,
+  DiagnosticTag,
   Diagnostic,
   DiagnosticSeverity,
   ProposedFeatures,
@@ -22,7 +25,8 @@ import { Workspace, readText, type FileProblem } from './workspace';
 import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation-pool';
 import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
-import { COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
+import { lintModule } from '../analysis/lint';
+import { CLIENT_COMMANDS, COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -117,15 +121,72 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const error of state.engine.compileErrors()) {
       if (!error.file || !error.range) continue;
       const list = byFile.get(error.file) ?? [];
-      list.push({ range: lspRange(error.file, error.range), message: error.message, code: error.code, severity: DiagnosticSeverity.Error, source: 'rego' });
+      const hint = error.suggestion ? ` (did you mean ${error.suggestion.replacement}?)` : '';
+      list.push({ range: lspRange(error.file, error.range), message: `${error.message}${hint}`, code: error.code, severity: DiagnosticSeverity.Error, source: 'rego', ...(error.suggestion ? { data: { suggestion: error.suggestion } } : {}) });
       byFile.set(error.file, list);
     }
     for (const document of documents.all()) {
       const path = pathOf(document.uri);
       if (!path || workspace.folderOf(path, folders) !== folder) continue;
       const syntax = syntaxDiagnostics.get(document.uri) ?? [];
-      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [...syntax, ...(byFile.get(path) ?? [])] });
+      void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: [...syntax, ...(byFile.get(path) ?? []), ...lintDiagnostics(document, syntax.length === 0, settings)] });
     }
+  }
+
+  const LINT_SEVERITIES = { warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
+  /** Lint findings of a document that parses, with their fixes carried in `data` for code actions. */
+  function lintDiagnostics(document: TextDocument, parses: boolean, settings: Settings): Diagnostic[] {
+    const parser = parsers.get(document.uri);
+    if (!parses || !parser) return [];
+    const { module } = parser.parse(document.getText(), { regoVersion: settings.regoVersion });
+    return lintModule(module, new Set(settings.lint.disabled)).map((finding) => ({
+      range: { start: document.positionAt(finding.range.start), end: document.positionAt(finding.range.end) },
+      message: finding.message,
+      code: finding.code,
+      severity: LINT_SEVERITIES[finding.severity],
+      source: 'rego-lint',
+      ...(finding.code === 'unused-import' || finding.code === 'unused-assignment' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
+      ...(finding.code === 'deprecated-builtin' ? { tags: [DiagnosticTag.Deprecated] } : {}),
+      data: finding.fix ? { fix: { title: finding.fix.title, edits: finding.fix.edits.map((edit) => ({ range: { start: document.positionAt(edit.range.start), end: document.positionAt(edit.range.end) }, newText: edit.newText })) } } : undefined,
+    }));
+  }
+
+  /** Quick fixes for diagnostics with an obvious fix, and a way to turn each lint check off. */
+  function codeActions(document: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
+    const actions: CodeAction[] = [];
+    const edit = (range: Diagnostic['range'], newText: string) => ({ changes: { [document.uri]: [{ range, newText }] } });
+    for (const diagnostic of diagnostics) {
+      const data = diagnostic.data as { fix?: { title: string; edits: { range: Diagnostic['range']; newText: string }[] }; suggestion?: { name: string; replacement: string } } | undefined;
+      if (data?.fix) actions.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [document.uri]: data.fix.edits } } });
+      if (data?.suggestion) {
+        const text = document.getText(diagnostic.range);
+        const at = new RegExp(`(?<![A-Za-z0-9_.])${data.suggestion.name.replace(/[.]/g, '\\.')}(?![A-Za-z0-9_])`).exec(text);
+        if (at) {
+          const start = document.offsetAt(diagnostic.range.start) + at.index;
+          actions.push({ title: `Change to ${data.suggestion.replacement}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: edit({ start: document.positionAt(start), end: document.positionAt(start + data.suggestion.name.length) }, data.suggestion.replacement) });
+        }
+      }
+      const text = document.getText(diagnostic.range);
+      if (diagnostic.message.startsWith('typographic quotes')) {
+        actions.push({ title: 'Use straight quotes', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: edit(diagnostic.range, text.replace(/[\u201c\u201d]/g, '"').replace(/[\u2018\u2019]/g, "'")) });
+      }
+      if (diagnostic.message.startsWith('`if` keyword is required')) {
+        const end = document.offsetAt(diagnostic.range.end);
+        const brace = document.getText().indexOf('{', end);
+        if (brace >= 0 && /^\s*$/.test(document.getText().slice(end, brace))) {
+          actions.push({ title: 'Add `if`', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: edit({ start: document.positionAt(brace), end: document.positionAt(brace) }, 'if ') });
+        }
+      }
+      if (diagnostic.message.startsWith('`contains` keyword is required')) {
+        const match = /^([^[]+)\[(.+)\]$/s.exec(text.trim());
+        if (match) actions.push({ title: 'Use `contains`', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, edit: edit(diagnostic.range, `${match[1]} contains ${match[2]}`) });
+      }
+      if (diagnostic.source === 'rego-lint' && typeof diagnostic.code === 'string') {
+        actions.push({ title: `Turn off the ${diagnostic.code} check`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: `Turn off ${diagnostic.code}`, command: CLIENT_COMMANDS.disableLintCheck, arguments: [diagnostic.code] } });
+      }
+    }
+    return actions;
   }
 
   function schedule(document: TextDocument, delay: number): void {
@@ -263,10 +324,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
       },
       serverInfo: { name: 'rego-lens' },
     };
+  });
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params?.textDocument?.uri);
+    if (!document || !Array.isArray(params?.context?.diagnostics)) return [];
+    try {
+      return codeActions(document, params.context.diagnostics);
+    } catch (error) {
+      connection.console.error(`Rego Lens: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return [];
+    }
   });
 
   connection.onCodeLens(async (params) => {
