@@ -114,6 +114,11 @@ export class Engine {
     }
   }
 
+  /** The current modules as parsed (for editor features that read the whole workspace). */
+  modules(): { file: string; text: string; module: Module }[] {
+    return [...this.sources].map(([file, source]) => ({ file, text: source.text, module: source.module }));
+  }
+
   setData(data: Value): void {
     this.data = data;
   }

@@ -9,6 +9,11 @@ import {
   CodeActionKind,
   CodeLens,
   DiagnosticTag,
+  DocumentSymbol,
+  SelectionRange,
+  SemanticTokensBuilder,
+  SymbolInformation,
+  SymbolKind,
   Diagnostic,
   DiagnosticSeverity,
   ProposedFeatures,
@@ -22,6 +27,12 @@ import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, readText, type FileProblem } from './workspace';
+import { snapshotOf, type Snapshot } from '../ide/snapshot';
+import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
+import { foldingRanges } from '../ide/folding';
+import { selectionRanges } from '../ide/selection-range';
+import { SEMANTIC_TOKENS_LEGEND, TOKEN_MODIFIERS, TOKEN_TYPES, semanticTokens } from '../ide/semantic-tokens';
+import type { Module } from '../ast/nodes';
 import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation-pool';
 import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
@@ -198,6 +209,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }, delay));
   }
 
+  /** Runs an editor feature; a failure is logged and answered with an empty result, never a crash. */
+  function guarded<T>(fallback: T, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      connection.console.error(`Rego Lens: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return fallback;
+    }
+  }
+
   function safely(action: () => void): void {
     try {
       action();
@@ -247,6 +268,28 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       problemFiles.add(file);
       void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
     }
+  }
+
+  /**
+   * What editor features see: the Rego documents of the document's folder (open ones as edited),
+   * parsed, and the input that applies to the document. A document outside every folder stands alone.
+   */
+  async function snapshotFor(uri: string): Promise<{ snapshot: Snapshot; file: string } | undefined> {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    const documentSettings = await settingsFor(uri);
+    const file = pathOf(uri) ?? uri;
+    const folder = pathOf(uri) ? workspace.folderOf(file, folders) : undefined;
+    if (!folder) return { snapshot: snapshotOf([{ file, text: document.getText() }], { regoVersion: documentSettings.regoVersion }), file };
+    const openFiles = documents.all().map((open) => pathOf(open.uri)).filter((path): path is string => path !== undefined);
+    const parsedOf = (path: string) => {
+      const parser = parsers.get(uriOf(path));
+      const open = documents.get(uriOf(path));
+      return parser && open ? parser.parse(open.getText(), { regoVersion: documentSettings.regoVersion }) : undefined;
+    };
+    const state = workspace.loadModules(folder, openText, { regoVersion: documentSettings.regoVersion, openFiles }, parsedOf);
+    const input = trusted ? workspace.inputFor(file, folder, selectedInputs.get(folder), openText).value : undefined;
+    return { snapshot: snapshotOf(state.engine.modules(), { input }), file };
   }
 
   /** Runs a request in the evaluation worker with what the user sees: every open document's text. */
@@ -325,6 +368,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
       },
       serverInfo: { name: 'rego-lens' },
@@ -340,6 +388,98 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       connection.console.error(`Rego Lens: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return [];
     }
+  });
+
+  // Editor features over a snapshot of the document's folder. Offsets become positions here.
+  const SYMBOL_KINDS: Record<IdeSymbolKind, SymbolKind> = {
+    package: SymbolKind.Package,
+    namespace: SymbolKind.Namespace,
+    module: SymbolKind.Module,
+    function: SymbolKind.Function,
+    variable: SymbolKind.Variable,
+    constant: SymbolKind.Constant,
+    array: SymbolKind.Array,
+    object: SymbolKind.Object,
+  };
+  const toLspSymbol = (document: TextDocument, symbol: IdeDocumentSymbol): DocumentSymbol => ({
+    name: symbol.name,
+    detail: symbol.detail,
+    kind: SYMBOL_KINDS[symbol.kind],
+    range: { start: document.positionAt(symbol.range.start), end: document.positionAt(symbol.range.end) },
+    selectionRange: { start: document.positionAt(symbol.selectionRange.start), end: document.positionAt(symbol.selectionRange.end) },
+    children: symbol.children?.map((child) => toLspSymbol(document, child)),
+  });
+  /** Parses an open document with its own incremental parser (cheap when nothing changed). */
+  async function parsedDocument(uri: string): Promise<{ document: TextDocument; text: string; module: Module } | undefined> {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    const documentSettings = await settingsFor(uri);
+    let parser = parsers.get(uri);
+    if (!parser) {
+      parser = new ModuleParser();
+      parsers.set(uri, parser);
+    }
+    const text = document.getText();
+    return { document, text, module: parser.parse(text, { regoVersion: documentSettings.regoVersion }).module };
+  }
+
+  connection.onDocumentSymbol(async (params) => {
+    const parsed = await parsedDocument(params?.textDocument?.uri);
+    if (!parsed) return [];
+    return guarded([], () => documentSymbols(parsed).map((symbol) => toLspSymbol(parsed.document, symbol)));
+  });
+
+  connection.onWorkspaceSymbol(async (params) => {
+    const results: SymbolInformation[] = [];
+    const seen = new Set<string>();
+    const targets = folders.length > 0 ? folders : [];
+    for (const folder of targets) {
+      const documentSettings = settings;
+      const openFiles = documents.all().map((open) => pathOf(open.uri)).filter((path): path is string => path !== undefined);
+      const state = workspace.loadModules(folder, openText, { regoVersion: documentSettings.regoVersion, openFiles });
+      const snapshot = snapshotOf(state.engine.modules());
+      for (const symbol of guarded([], () => workspaceSymbols(snapshot, typeof params?.query === 'string' ? params.query : ''))) {
+        const key = `${symbol.file}:${symbol.range.start}:${symbol.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        results.push({ name: symbol.name, kind: SYMBOL_KINDS[symbol.kind], containerName: symbol.container, location: { uri: uriOf(symbol.file), range: lspRange(symbol.file, symbol.range) } });
+      }
+    }
+    return results;
+  });
+
+  connection.onFoldingRanges(async (params) => {
+    const parsed = await parsedDocument(params?.textDocument?.uri);
+    if (!parsed) return [];
+    return guarded([], () => foldingRanges(parsed).map((range) => ({ startLine: range.startLine, endLine: range.endLine, ...(range.kind ? { kind: range.kind } : {}) })));
+  });
+
+  connection.onSelectionRanges(async (params) => {
+    const parsed = await parsedDocument(params?.textDocument?.uri);
+    if (!parsed || !Array.isArray(params?.positions)) return [];
+    return guarded([], () =>
+      params.positions.map((position) => {
+        const ranges = selectionRanges(parsed, parsed.document.offsetAt(position));
+        let result: SelectionRange | undefined;
+        for (const range of [...ranges].reverse()) result = { range: { start: parsed.document.positionAt(range.start), end: parsed.document.positionAt(range.end) }, parent: result };
+        return result ?? { range: { start: position, end: position } };
+      }),
+    );
+  });
+
+  connection.languages.semanticTokens.on(async (params) => {
+    const parsed = await parsedDocument(params?.textDocument?.uri);
+    if (!parsed) return { data: [] };
+    const context = await snapshotFor(parsed.document.uri);
+    const builder = new SemanticTokensBuilder();
+    guarded(undefined, () => {
+      for (const token of semanticTokens(parsed, context?.snapshot)) {
+        const position = parsed.document.positionAt(token.start);
+        const modifiers = token.modifiers.reduce((bits, modifier) => bits | (1 << TOKEN_MODIFIERS.indexOf(modifier)), 0);
+        builder.push(position.line, position.character, token.length, TOKEN_TYPES.indexOf(token.type), modifiers);
+      }
+    });
+    return builder.build();
   });
 
   connection.onCodeLens(async (params) => {
