@@ -14,6 +14,19 @@ import {
   SemanticTokensBuilder,
   SymbolInformation,
   SymbolKind,
+  CompletionItem,
+  CompletionItemKind,
+  CompletionItemTag,
+  DocumentHighlight,
+  DocumentHighlightKind,
+  ErrorCodes,
+  Hover,
+  InsertTextFormat,
+  Location,
+  MarkupKind,
+  Range as LspRange,
+  ResponseError,
+  SignatureHelp,
   Diagnostic,
   DiagnosticSeverity,
   ProposedFeatures,
@@ -30,6 +43,10 @@ import { Workspace, readText, type FileProblem } from './workspace';
 import { snapshotOf, type Snapshot } from '../ide/snapshot';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
+import { hover as ideHover } from '../ide/hover';
+import { completions } from '../ide/completion';
+import { signatureHelp } from '../ide/signature-help';
+import { definition, documentHighlights, prepareRename, references, rename } from '../ide/navigation';
 import { selectionRanges } from '../ide/selection-range';
 import { SEMANTIC_TOKENS_LEGEND, TOKEN_MODIFIERS, TOKEN_TYPES, semanticTokens } from '../ide/semantic-tokens';
 import type { Module } from '../ast/nodes';
@@ -274,9 +291,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * What editor features see: the Rego documents of the document's folder (open ones as edited),
    * parsed, and the input that applies to the document. A document outside every folder stands alone.
    */
+  /** Snapshots stay valid until a document, a file or the input selection changes. */
+  let snapshotStamp = 0;
+  const snapshots = new Map<string, { stamp: number; snapshot: Snapshot }>();
   async function snapshotFor(uri: string): Promise<{ snapshot: Snapshot; file: string } | undefined> {
     const document = documents.get(uri);
     if (!document) return undefined;
+    const cached = snapshots.get(uri);
+    if (cached && cached.stamp === snapshotStamp) return { snapshot: cached.snapshot, file: pathOf(uri) ?? uri };
+    const built = await buildSnapshot(uri, document);
+    if (built) snapshots.set(uri, { stamp: snapshotStamp, snapshot: built.snapshot });
+    return built;
+  }
+
+  async function buildSnapshot(uri: string, document: TextDocument): Promise<{ snapshot: Snapshot; file: string } | undefined> {
     const documentSettings = await settingsFor(uri);
     const file = pathOf(uri) ?? uri;
     const folder = pathOf(uri) ? workspace.folderOf(file, folders) : undefined;
@@ -373,6 +401,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         foldingRangeProvider: true,
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.', '"'] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
         executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
       },
       serverInfo: { name: 'rego-lens' },
@@ -482,6 +517,107 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return builder.build();
   });
 
+  /** Runs a feature at a position of a document, against the snapshot of its folder. */
+  async function atPosition<T>(params: { textDocument?: { uri?: string }; position?: { line: number; character: number } } | undefined, fallback: T, run: (snapshot: Snapshot, file: string, offset: number, document: TextDocument) => T): Promise<T> {
+    const uri = params?.textDocument?.uri;
+    const document = uri ? documents.get(uri) : undefined;
+    if (!uri || !document || !params?.position) return fallback;
+    const context = await snapshotFor(uri);
+    if (!context) return fallback;
+    return guarded(fallback, () => run(context.snapshot, context.file, document.offsetAt(params.position!), document));
+  }
+  const toLocation = (location: { file: string; range: { start: number; end: number } }): Location => ({ uri: location.file.includes('://') ? location.file : uriOf(location.file), range: lspRange(location.file, location.range) });
+  const COMPLETION_KINDS: Record<string, CompletionItemKind> = {
+    keyword: CompletionItemKind.Keyword,
+    snippet: CompletionItemKind.Snippet,
+    function: CompletionItemKind.Function,
+    builtin: CompletionItemKind.Function,
+    rule: CompletionItemKind.Variable,
+    variable: CompletionItemKind.Variable,
+    package: CompletionItemKind.Module,
+    field: CompletionItemKind.Field,
+  };
+
+  connection.onHover((params) =>
+    atPosition(params, null as Hover | null, (snapshot, file, offset, document) => {
+      const found = ideHover(snapshot, file, offset);
+      if (!found) return null;
+      return { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: { start: document.positionAt(found.range.start), end: document.positionAt(found.range.end) } };
+    }),
+  );
+
+  connection.onCompletion((params) =>
+    atPosition(params, [] as CompletionItem[], (snapshot, file, offset, document) =>
+      completions(snapshot, file, offset).map((item) => ({
+        label: item.label,
+        kind: COMPLETION_KINDS[item.kind],
+        detail: item.detail,
+        documentation: item.documentation ? { kind: MarkupKind.Markdown, value: item.documentation } : undefined,
+        sortText: item.sortText,
+        insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+        textEdit: { range: { start: document.positionAt(item.range.start), end: document.positionAt(item.range.end) }, newText: item.insertText ?? item.label },
+        ...(item.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+      })),
+    ),
+  );
+
+  connection.onSignatureHelp((params) =>
+    atPosition(params, null as SignatureHelp | null, (snapshot, file, offset) => {
+      const help = signatureHelp(snapshot, file, offset);
+      if (!help) return null;
+      return {
+        activeSignature: help.activeSignature,
+        activeParameter: help.activeParameter,
+        signatures: help.signatures.map((signature) => ({
+          label: signature.label,
+          documentation: signature.documentation ? { kind: MarkupKind.Markdown, value: signature.documentation } : undefined,
+          parameters: signature.parameters.map((parameter) => ({ label: parameter.label, documentation: parameter.description })),
+        })),
+      };
+    }),
+  );
+
+  connection.onDefinition((params) => atPosition(params, [] as Location[], (snapshot, file, offset) => definition(snapshot, file, offset).map(toLocation)));
+
+  connection.onReferences((params) =>
+    atPosition(params, [] as Location[], (snapshot, file, offset) => references(snapshot, file, offset, { includeDeclaration: params?.context?.includeDeclaration !== false }).map(toLocation)),
+  );
+
+  connection.onDocumentHighlight((params) =>
+    atPosition(params, [] as DocumentHighlight[], (snapshot, file, offset, document) =>
+      documentHighlights(snapshot, file, offset).map((highlight) => ({
+        range: { start: document.positionAt(highlight.range.start), end: document.positionAt(highlight.range.end) },
+        kind: highlight.kind === 'write' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+      })),
+    ),
+  );
+
+  connection.onPrepareRename((params) =>
+    atPosition(params, null as { range: LspRange; placeholder: string } | null, (snapshot, file, offset, document) => {
+      const prepared = prepareRename(snapshot, file, offset);
+      if ('error' in prepared) throw new ResponseError(ErrorCodes.InvalidRequest, prepared.error);
+      return { range: { start: document.positionAt(prepared.range.start), end: document.positionAt(prepared.range.end) }, placeholder: prepared.placeholder };
+    }).catch((error: unknown) => {
+      if (error instanceof ResponseError) throw error;
+      return null;
+    }),
+  );
+
+  connection.onRenameRequest(async (params) => {
+    const uri = params?.textDocument?.uri;
+    const document = uri ? documents.get(uri) : undefined;
+    if (!uri || !document || !params?.position || typeof params.newName !== 'string') return null;
+    const context = await snapshotFor(uri);
+    if (!context) return null;
+    const result = rename(context.snapshot, context.file, document.offsetAt(params.position), params.newName);
+    if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+    const changes: Record<string, { range: LspRange; newText: string }[]> = {};
+    for (const fileEdits of result.edits) {
+      changes[fileEdits.file.includes('://') ? fileEdits.file : uriOf(fileEdits.file)] = fileEdits.edits.map((edit) => ({ range: lspRange(fileEdits.file, edit.range), newText: edit.newText }));
+    }
+    return { changes };
+  });
+
   connection.onCodeLens(async (params) => {
     const document = documents.get(params?.textDocument?.uri);
     if (!document) return [];
@@ -515,6 +651,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onNotification(NOTIFICATIONS.selectInput, (params: SelectInputParams) => {
     const folder = typeof params?.folderUri === 'string' ? pathOf(params.folderUri) : undefined;
     if (!folder) return;
+    snapshotStamp++;
     if (params.inputUri === undefined) selectedInputs.delete(folder);
     else selectedInputs.set(folder, params.inputUri === null ? null : pathOf(params.inputUri) ?? null);
   });
@@ -530,9 +667,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const document of documents.all()) schedule(document, 0);
   });
 
-  documents.onDidOpen((event) => schedule(event.document, 0));
-  documents.onDidChangeContent((event) => schedule(event.document, settings.diagnostics.debounceMs));
+  documents.onDidOpen((event) => {
+    snapshotStamp++;
+    schedule(event.document, 0);
+  });
+  documents.onDidChangeContent((event) => {
+    snapshotStamp++;
+    schedule(event.document, settings.diagnostics.debounceMs);
+  });
   documents.onDidClose((event) => {
+    snapshotStamp++;
+    snapshots.delete(event.document.uri);
     const pending = timers.get(event.document.uri);
     if (pending) clearTimeout(pending);
     timers.delete(event.document.uri);
@@ -546,6 +691,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeWatchedFiles((params) => {
     const changed = (params?.changes ?? []).map((change) => pathOf(change.uri)).filter((file): file is string => file !== undefined);
     workspace.invalidate(changed);
+    snapshotStamp++;
     for (const document of documents.all()) schedule(document, settings.diagnostics.debounceMs);
   });
   connection.onShutdown(() => pool.dispose());

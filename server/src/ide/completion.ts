@@ -1,0 +1,350 @@
+/**
+ * Completion items as plain data. What is offered depends on where the cursor is: after `import ` or
+ * `package ` come paths; after a dot come the members of what is before it (packages and rules below a
+ * `data` path, keys of the active input, members of a built-in namespace such as `strings.`); at the
+ * left margin come statements (rule skeletons, `default`, `import`); elsewhere come the names in scope
+ * (locals, rules of the package, imports), built-ins with a placeholder per parameter, and keywords.
+ * Each item says which text it replaces, so a client need not guess word boundaries.
+ */
+import type { Range } from '../ast/nodes';
+import { BUILTINS } from '../builtins/index';
+import type { Builtin } from '../builtins/declaration';
+import { ObjectValue, toJSON, typeOf } from '../value/value';
+import { builtinMarkdown, inputValueAt, ruleMarkdown } from './hover';
+import { keywordDoc } from './keywords';
+import { inCommentOrString, nameBefore, openBrackets, tokensOf } from './lexical';
+import { pathText } from './resolve';
+import { builtinSignature, callSnippet, functionSignature } from './signatures';
+import type { Snapshot } from './snapshot';
+import { pathKey, startsWith, symbolIndex, type InputSegment, type LocalSymbol, type ModuleSymbols, type RuleDefinition, type ScopeRecord, type SymbolIndex } from './symbols';
+
+export type CompletionKind = 'keyword' | 'snippet' | 'function' | 'builtin' | 'rule' | 'variable' | 'package' | 'field';
+
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  /** One line shown next to the label: a signature, a path or a type. */
+  detail?: string;
+  /** Markdown. */
+  documentation?: string;
+  /** What to insert instead of the label; with `snippet`, `${1:name}` placeholders and `$0` for the final cursor. */
+  insertText?: string;
+  snippet?: boolean;
+  sortText?: string;
+  /** The text before the cursor that the item replaces. */
+  range: Range;
+  deprecated?: boolean;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Groups, in the order they are listed: names in scope first, then statements and keywords, then built-ins. */
+const ORDER = { local: '0', rule: '1', root: '2', snippet: '3', keyword: '4', builtin: '5', deprecated: '6' } as const;
+
+function sortText(group: keyof typeof ORDER, label: string): string {
+  return `${ORDER[group]}_${label}`;
+}
+
+export function completions(snapshot: Snapshot, file: string, offset: number): CompletionItem[] {
+  const document = snapshot.get(file);
+  if (!document) return [];
+  const text = document.text;
+  if (inCommentOrString(document, offset)) return [];
+  const { segments, partial, start, partialStart } = nameBefore(text, offset);
+  if (/^[0-9]/.test(partial)) return [];
+  // A dot after something that is not a plain name (`f(x).`, `xs[0].`): its members are not known.
+  if (segments.length === 0 && text[partialStart - 1] === '.') return [];
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const linePrefix = text.slice(lineStart, start);
+  const range = { start: partialStart, end: offset };
+  const index = symbolIndex(snapshot);
+  const symbols = index.module(file);
+  if (!symbols) return [];
+  const context: Context = { snapshot, index, symbols, offset, range };
+  if (/^\s*import\s+$/.test(linePrefix)) return importCompletions(context, segments);
+  if (/^\s*package\s+$/.test(linePrefix)) return packageCompletions(context, { start, end: offset });
+  if (segments.length > 0) return memberCompletions(context, segments);
+  if (linePrefix === '' && openBrackets(tokensOf(document), offset).length === 0) return topLevelCompletions(context);
+  return bodyCompletions(context);
+}
+
+interface Context {
+  snapshot: Snapshot;
+  index: SymbolIndex;
+  symbols: ModuleSymbols;
+  offset: number;
+  range: Range;
+}
+
+function keywordItem(context: Context, keyword: string): CompletionItem {
+  const doc = keywordDoc(keyword);
+  const item: CompletionItem = { label: keyword, kind: 'keyword', range: context.range, sortText: sortText('keyword', keyword) };
+  if (doc) {
+    item.detail = 'keyword';
+    item.documentation = `${doc.summary}\n\n\`\`\`rego\n${doc.example}\n\`\`\``;
+  }
+  return item;
+}
+
+function snippetItem(context: Context, label: string, insertText: string, detail: string): CompletionItem {
+  return { label, kind: 'snippet', detail, insertText, snippet: true, range: context.range, sortText: sortText('snippet', label) };
+}
+
+function builtinItem(context: Context, builtin: Builtin, label = builtin.name): CompletionItem {
+  const signature = builtinSignature(builtin);
+  const item: CompletionItem = {
+    label,
+    kind: 'builtin',
+    detail: signature.label,
+    documentation: builtinMarkdown(builtin),
+    insertText: callSnippet(label, signature.parameters.map((parameter) => parameter.name)),
+    snippet: true,
+    range: context.range,
+    sortText: sortText(builtin.deprecated ? 'deprecated' : 'builtin', builtin.name),
+  };
+  if (builtin.deprecated) item.deprecated = true;
+  return item;
+}
+
+/** Built-ins a policy calls by name: not operators' forms nor the compiler's internal ones. */
+function callableBuiltins(): Builtin[] {
+  return BUILTINS.filter((builtin) => !builtin.infix && !builtin.name.startsWith('internal.'));
+}
+
+/** A rule or function of the data tree, as it is completed: functions with their arguments as placeholders. */
+function ruleItem(context: Context, name: string, path: string[], definitions: RuleDefinition[], call: boolean): CompletionItem {
+  const functionDefinition = definitions.find((definition) => definition.rule.head.args);
+  const item: CompletionItem = {
+    label: name,
+    kind: functionDefinition ? 'function' : 'rule',
+    detail: pathText(path),
+    documentation: ruleMarkdown(context.snapshot, path, definitions),
+    range: context.range,
+    sortText: sortText('rule', name),
+  };
+  if (functionDefinition && call) {
+    const signature = functionSignature(name, functionDefinition.rule.head);
+    item.detail = `${signature.label} (${pathText(path)})`;
+    const names = (functionDefinition.rule.head.args ?? []).map((arg, position) => (arg.type === 'var' ? arg.name : `arg${position + 1}`));
+    item.insertText = callSnippet(name, names);
+    item.snippet = true;
+  }
+  return item;
+}
+
+/** Packages and rules one segment below a data path. */
+function dataChildren(context: Context, path: string[], call: boolean): CompletionItem[] {
+  const items = new Map<string, CompletionItem>();
+  for (const definition of context.index.packages) {
+    if (definition.path.length <= path.length || !startsWith(definition.path, path)) continue;
+    const name = definition.path[path.length];
+    if (!IDENTIFIER.test(name) || items.has(name)) continue;
+    items.set(name, { label: name, kind: 'package', detail: pathText(definition.path.slice(0, path.length + 1)), range: context.range, sortText: sortText('rule', name) });
+  }
+  const rulesBelow = new Map<string, RuleDefinition[]>();
+  for (const definition of context.index.rules) {
+    if (definition.path.length <= path.length || !startsWith(definition.path, path)) continue;
+    const name = definition.path[path.length];
+    if (!IDENTIFIER.test(name)) continue;
+    const list = rulesBelow.get(name) ?? [];
+    list.push(definition);
+    rulesBelow.set(name, list);
+  }
+  for (const [name, definitions] of rulesBelow) {
+    const childPath = [...path, name];
+    const exact = definitions.filter((definition) => definition.path.length === childPath.length);
+    if (exact.length > 0) items.set(name, ruleItem(context, name, childPath, exact, call));
+    else if (!items.has(name)) items.set(name, { label: name, kind: 'rule', detail: pathText(childPath), range: context.range, sortText: sortText('rule', name) });
+  }
+  return [...items.values()];
+}
+
+/** Keys of the active input at a path. */
+function inputChildren(context: Context, path: InputSegment[]): CompletionItem[] {
+  const value = inputValueAt(context.snapshot.input, path);
+  if (!(value instanceof ObjectValue)) return [];
+  const items: CompletionItem[] = [];
+  for (const [key, child] of value.entries()) {
+    if (typeof key !== 'string' || !IDENTIFIER.test(key)) continue;
+    const example = toJSON(child);
+    items.push({
+      label: key,
+      kind: 'field',
+      detail: typeOf(child),
+      documentation: `\`${pathText(['input', ...path, key])}\` in the active input:\n\n\`\`\`json\n${example.length > 200 ? `${example.slice(0, 200)}…` : example}\n\`\`\``,
+      range: context.range,
+      sortText: sortText('rule', key),
+    });
+  }
+  return items;
+}
+
+/**
+ * Locals visible at the offset: the innermost scope's chain, with `:=` and `some` declarations only once
+ * a newline or `;` ends the declaring expression, and without the word being typed.
+ */
+function localsAt(context: Context): LocalSymbol[] {
+  const { symbols, offset, range } = context;
+  let innermost: ScopeRecord | undefined;
+  for (const scope of symbols.scopes) {
+    if (scope.range.start <= offset && offset <= scope.range.end && (!innermost || scope.range.end - scope.range.start <= innermost.range.end - innermost.range.start)) innermost = scope;
+  }
+  if (!innermost && openBrackets(tokensOf(symbols.document), offset).length > 0) {
+    // The rule around the cursor is unfinished and its tree ends before the cursor: use the last rule begun.
+    innermost = symbols.scopes.filter((scope) => scope.kind === 'rule' && scope.range.start < offset).sort((a, b) => b.range.start - a.range.start)[0];
+  }
+  const seen = new Set<string>();
+  const locals: LocalSymbol[] = [];
+  for (let scope = innermost; scope; scope = scope.parent) {
+    for (const local of scope.symbols) {
+      if (seen.has(local.name) || local.name === '_') continue;
+      // The word being typed is no variable yet, even if the partial tree reads it as one.
+      if (local.declaration.start === range.start) continue;
+      if ((local.binding === 'assign' || local.binding === 'some') && !/[\n;]/.test(context.snapshot.get(local.file)!.text.slice(local.visibleFrom, offset))) continue;
+      if (local.binding === 'every' && local.visibleFrom >= offset) continue;
+      seen.add(local.name);
+      locals.push(local);
+    }
+  }
+  return locals;
+}
+
+const BINDING_DETAIL: Record<LocalSymbol['binding'], string> = {
+  assign: 'local, :=',
+  some: 'local, some',
+  argument: 'argument',
+  every: 'local, every',
+  unification: 'local',
+};
+
+function bodyCompletions(context: Context): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const names = new Set<string>();
+  for (const local of localsAt(context)) {
+    names.add(local.name);
+    items.push({ label: local.name, kind: 'variable', detail: BINDING_DETAIL[local.binding], range: context.range, sortText: sortText('local', local.name) });
+  }
+  const packagePath = context.symbols.packagePath;
+  if (packagePath) {
+    for (const item of dataChildren(context, packagePath, true)) {
+      if (names.has(item.label) || !context.symbols.globals.has(item.label)) continue;
+      names.add(item.label);
+      items.push(item);
+    }
+  }
+  for (const imported of context.symbols.imports) {
+    if (names.has(imported.name)) continue;
+    names.add(imported.name);
+    items.push({
+      label: imported.name,
+      kind: imported.root === 'input' ? 'field' : context.index.rulesAt(['data', ...imported.path]).length > 0 ? 'rule' : 'package',
+      detail: `import ${pathText([imported.root, ...imported.path])}`,
+      range: context.range,
+      sortText: sortText('rule', imported.name),
+    });
+  }
+  for (const root of ['data', 'input']) {
+    if (names.has(root)) continue;
+    items.push({ label: root, kind: 'variable', detail: root === 'data' ? 'all policies and data documents' : 'the input document', range: context.range, sortText: sortText('root', root) });
+  }
+  items.push(
+    snippetItem(context, 'some … in', 'some ${1:x} in ${2:collection}', 'iterate over a collection'),
+    snippetItem(context, 'some k, v in', 'some ${1:key}, ${2:value} in ${3:collection}', 'iterate over keys and values'),
+    snippetItem(context, 'every … in', 'every ${1:x} in ${2:collection} {\n\t$0\n}', 'check every element'),
+    snippetItem(context, '[ | ]', '[${1:x} | ${2:some x in xs}]', 'array comprehension'),
+    snippetItem(context, '{ | }', '{${1:x} | ${2:some x in xs}}', 'set comprehension'),
+    snippetItem(context, '{ : | }', '{${1:k}: ${2:v} | ${3:some k, v in xs}}', 'object comprehension'),
+  );
+  for (const keyword of ['some', 'every', 'not', 'in', 'with', 'as', 'if', 'else', 'contains', 'true', 'false', 'null']) items.push(keywordItem(context, keyword));
+  for (const builtin of callableBuiltins()) if (!names.has(builtin.name)) items.push(builtinItem(context, builtin));
+  return items;
+}
+
+function topLevelCompletions(context: Context): CompletionItem[] {
+  const items: CompletionItem[] = [];
+  const module = context.symbols.document.module;
+  if (!module.package) items.push(snippetItem(context, 'package', 'package ${1:name}', 'start the file: the package its rules belong to'));
+  items.push(
+    snippetItem(context, 'import', 'import data.${1:path}', 'import a package or rule'),
+    snippetItem(context, 'rule if', '${1:allow} if {\n\t$0\n}', 'a rule that is true when its body holds'),
+    snippetItem(context, 'rule :=', '${1:name} := ${2:value} if {\n\t$0\n}', 'a rule with a value'),
+    snippetItem(context, 'contains', '${1:deny} contains ${2:msg} if {\n\t$0\n}', 'a multi-value rule'),
+    snippetItem(context, 'function', '${1:name}(${2:x}) := ${3:result} if {\n\t$0\n}', 'a function'),
+    snippetItem(context, 'default', 'default ${1:allow} := ${2:false}', 'the value when no definition applies'),
+    snippetItem(context, 'test', 'test_${1:name} if {\n\t$0\n}', 'a test rule'),
+    keywordItem(context, 'else'),
+  );
+  // Another definition of a rule the package already has.
+  const packagePath = context.symbols.packagePath;
+  if (packagePath) {
+    for (const item of dataChildren(context, packagePath, false)) if (context.symbols.globals.has(item.label)) items.push(item);
+  }
+  return items;
+}
+
+function memberCompletions(context: Context, segments: string[]): CompletionItem[] {
+  const [head, ...rest] = segments;
+  const symbols = context.symbols;
+  const prefix = `${segments.join('.')}.`;
+  const namespace = callableBuiltins().filter((builtin) => builtin.name.startsWith(prefix));
+  // An unknown name reads as a variable bound by unification; a built-in namespace is the likelier meaning.
+  if (localsAt(context).some((local) => local.name === head && (local.binding !== 'unification' || namespace.length === 0))) return [];
+  if (head === 'data') return dataChildren(context, ['data', ...rest], true);
+  if (head === 'input') return inputChildren(context, rest);
+  const imported = symbols.imports.find((candidate) => candidate.name === head);
+  if (imported) {
+    return imported.root === 'data' ? dataChildren(context, ['data', ...imported.path, ...rest], true) : inputChildren(context, [...imported.path, ...rest]);
+  }
+  if (symbols.globals.has(head) && symbols.packagePath) return dataChildren(context, [...symbols.packagePath, head, ...rest], true);
+  // A built-in namespace: `strings.` lists `strings.replace_n` as `replace_n`, `crypto.` lists `x509` once.
+  const items = new Map<string, CompletionItem>();
+  for (const builtin of namespace) {
+    const member = builtin.name.slice(prefix.length);
+    const dot = member.indexOf('.');
+    if (dot >= 0) {
+      const namespace = member.slice(0, dot);
+      if (!items.has(namespace)) items.set(namespace, { label: namespace, kind: 'package', detail: `${prefix}${namespace}`, range: context.range, sortText: sortText('builtin', namespace) });
+    } else {
+      items.set(member, builtinItem(context, builtin, member));
+    }
+  }
+  return [...items.values()];
+}
+
+const FUTURE_KEYWORDS = ['in', 'every', 'if', 'contains', 'and', 'or', 'not'];
+
+function importCompletions(context: Context, segments: string[]): CompletionItem[] {
+  const { range } = context;
+  if (segments.length === 0) {
+    return [
+      { label: 'data', kind: 'package', detail: 'import a package or rule', range, sortText: sortText('rule', 'data') },
+      { label: 'input', kind: 'variable', detail: 'import part of the input', range, sortText: sortText('rule', 'input') },
+      { label: 'rego', kind: 'package', detail: 'rego.v1', range, sortText: sortText('keyword', 'rego') },
+      { label: 'future', kind: 'package', detail: 'future.keywords', range, sortText: sortText('keyword', 'future') },
+    ];
+  }
+  const [head, ...rest] = segments;
+  if (head === 'data') return dataChildren(context, ['data', ...rest], false);
+  if (head === 'input') return inputChildren(context, rest);
+  if (head === 'rego' && rest.length === 0) return [{ label: 'v1', kind: 'keyword', detail: 'follow Rego v1 in this file', range }];
+  if (head === 'future' && rest.length === 0) return [{ label: 'keywords', kind: 'package', detail: 'future.keywords', range }];
+  if (head === 'future' && rest.length === 1 && rest[0] === 'keywords') {
+    return FUTURE_KEYWORDS.map((keyword) => ({ ...keywordItem(context, keyword), detail: `turn on \`${keyword}\`` }));
+  }
+  return [];
+}
+
+/** Package paths already used in the workspace, as a whole: `package lib.util|`. */
+function packageCompletions(context: Context, range: Range): CompletionItem[] {
+  const seen = new Set<string>();
+  const items: CompletionItem[] = [];
+  for (const definition of context.index.packages) {
+    if (definition.file === context.symbols.document.file) continue;
+    const key = pathKey(definition.path);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const name = pathText(definition.path).replace(/^data\./, '');
+    items.push({ label: name, kind: 'package', detail: pathText(definition.path), range, sortText: sortText('rule', name) });
+  }
+  return items;
+}
