@@ -34,6 +34,12 @@ export interface CompileError {
 export interface CompileOptions {
   /** OPA's strict mode: unused imports and local variables, deprecated built-ins and more are errors. */
   strict?: boolean;
+  /**
+   * Compile the rules of these files only; the other modules still count for what their rule heads
+   * declare (function arities, rule names), which is all the checked files need of them. Editors use
+   * this to re-check one package after a keystroke in a large workspace.
+   */
+  only?: ReadonlySet<string>;
 }
 
 export interface CompiledPolicy {
@@ -321,7 +327,17 @@ class Converter {
   expr(scope: Scope, expr: Ast.Expr, index: number, topLevel: boolean): Expr {
     const withs = expr.with.map((modifier) => this.withModifier(scope, modifier));
     const operation = this.operation(scope, expr.terms, topLevel);
-    return { operation, negated: expr.negated, with: withs, range: expr.range, index, text: exprText(expr) };
+    // The text is only needed for messages, so it is made when read.
+    return {
+      operation,
+      negated: expr.negated,
+      with: withs,
+      range: expr.range,
+      index,
+      get text() {
+        return exprText(expr);
+      },
+    };
   }
 
   private operation(scope: Scope, terms: Ast.Expr['terms'], topLevel: boolean): Operation {
@@ -918,7 +934,7 @@ class Compiler {
     currentArity = this.functionArity;
     modules.forEach((source, index) => {
       const context = contexts[index];
-      if (!context) return;
+      if (!context || (this.options.only && !this.options.only.has(source.file))) return;
       for (const rule of source.module.rules) this.addRule(context, rule);
       if (this.options.strict) {
         for (const imported of source.module.imports) {
@@ -932,7 +948,9 @@ class Compiler {
     this.checkConflicts(this.root);
     this.checkRecursion();
     this.suggestNames(modules, contexts);
-    return { root: this.root, rules: this.rules, errors: this.errors, functionArity: this.functionArity };
+    const only = this.options.only;
+    const errors = only ? this.errors.filter((error) => only.has(error.file)) : this.errors;
+    return { root: this.root, rules: this.rules, errors, functionArity: this.functionArity };
   }
 
   /** An unsafe variable is often a misspelt rule or import name: suggest the closest one. */

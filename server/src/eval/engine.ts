@@ -88,7 +88,7 @@ export class Engine {
   private sources = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
   private compiled: CompiledPolicy | undefined;
   /** Compile errors of the modules that parse, for editor diagnostics. */
-  private checked: LocatedError[] | undefined;
+  private checked: { key: string; errors: LocatedError[] } | undefined;
   private data: Value = new ObjectValue();
 
   constructor(private readonly options: EngineOptions = {}) {}
@@ -145,12 +145,21 @@ export class Engine {
    * Compile errors of every module that parses, for diagnostics while editing: a file with a syntax
    * error is left out rather than hiding the other files' compile errors.
    */
-  compileErrors(): LocatedError[] {
-    this.checked ??= compile(
-      [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module })),
-      { strict: this.options.strict },
-    ).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
-    return this.checked;
+  compileErrors(focus?: string[]): LocatedError[] {
+    const clean = [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module }));
+    let only: Set<string> | undefined;
+    if (focus) {
+      // The packages of the focus files, in every file that declares them.
+      const packageOf = (module: Module) => module.package?.path.map((part) => (part.type === 'string' ? part.value : '')).join('.') ?? '';
+      const packages = new Set(clean.filter((source) => focus.includes(source.file)).map((source) => packageOf(source.module)));
+      only = new Set(clean.filter((source) => packages.has(packageOf(source.module))).map((source) => source.file));
+    }
+    const key = only ? [...only].sort().join('\u0000') : '*';
+    if (this.checked?.key !== key) {
+      const errors = compile(clean, { strict: this.options.strict, only }).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
+      this.checked = { key, errors };
+    }
+    return this.checked.errors;
   }
 
   private locate(error: { code: string; message: string; file?: string; range?: Range }, queryText?: string, queryOffset = 0): LocatedError {

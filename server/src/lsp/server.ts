@@ -146,7 +146,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const openFiles = documents.all().map((document) => pathOf(document.uri)).filter((path): path is string => path !== undefined);
     const state = workspace.loadModules(folder, openText, { regoVersion: settings.regoVersion, openFiles }, parsedOf);
     const byFile = new Map<string, Diagnostic[]>();
-    for (const error of state.engine.compileErrors()) {
+    // Only the packages of open documents are compiled again; the rest of the folder lends its rule heads.
+    for (const error of state.engine.compileErrors(openFiles.filter((path) => workspace.folderOf(path, folders) === folder))) {
       if (!error.file || !error.range) continue;
       const list = byFile.get(error.file) ?? [];
       const hint = error.suggestion ? ` (did you mean ${error.suggestion.replacement}?)` : '';
@@ -263,9 +264,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const openText = (file: string): string | undefined => documents.get(uriOf(file))?.getText();
   const textOf = (file: string): string | undefined => readText(file, openText);
   /** LSP range of an offset range in a file, reading the file's current text. */
+  // Line tables of files that are not open, kept while their text is the same.
+  const lineTables = new Map<string, TextDocument>();
   const lspRange = (file: string, range: { start: number; end: number }) => {
-    const text = textOf(file) ?? '';
-    const document = TextDocument.create(uriOf(file), 'rego', 0, text);
+    const open = documents.get(uriOf(file));
+    let document: TextDocument | undefined = open;
+    if (!document) {
+      const text = textOf(file) ?? '';
+      document = lineTables.get(file);
+      if (!document || document.getText() !== text) {
+        document = TextDocument.create(uriOf(file), 'rego', 0, text);
+        lineTables.set(file, document);
+      }
+    }
     return { start: document.positionAt(range.start), end: document.positionAt(range.end) };
   };
 

@@ -1,0 +1,93 @@
+// Editor features through the language server over stdio, as an editor sees them: hover, completion
+// and diagnostics latency (median and 95th percentile) on a 5,000-line file and in a workspace of
+// 1,000 files, and the server's memory. Needs `npm run build` first (bench.mjs runs it).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { generatePolicy } from './generate';
+
+function stats(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`;
+}
+
+async function measure(name: string, folder: string, file: string, text: string): Promise<void> {
+  const server = spawn(process.execPath, ['--max-semi-space-size=64', resolve('dist/server.js'), '--stdio']);
+  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  const waiting = new Map<string, () => void>();
+  connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; version?: number }) => waiting.get(`${params.uri}#${params.version}`)?.());
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }], capabilities: {}, initializationOptions: { trusted: true } });
+  connection.sendNotification('initialized', {});
+  const uri = pathToFileURL(file).href;
+  const lines = text.split('\n');
+  const diagnosticsFor = (version: number) => new Promise<void>((done) => waiting.set(`${uri}#${version}`, done));
+  let version = 1;
+  const opened = diagnosticsFor(version);
+  const openStart = performance.now();
+  connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rego', version, text } });
+  await opened;
+  const openMs = performance.now() - openStart;
+  // Positions on `count(` and `user.role` lines spread over the file.
+  const positions: { line: number; character: number }[] = [];
+  for (let line = 0; line < lines.length && positions.length < 60; line += Math.max(1, Math.floor(lines.length / 60))) {
+    const column = lines[line].indexOf('count(');
+    if (column >= 0) positions.push({ line, character: column + 2 });
+    else if (lines[line].includes('user.role')) positions.push({ line, character: lines[line].indexOf('user.role') + 1 });
+  }
+  const hover: number[] = [];
+  const completion: number[] = [];
+  for (const position of positions) {
+    let started = performance.now();
+    await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    hover.push(performance.now() - started);
+    started = performance.now();
+    await connection.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+    completion.push(performance.now() - started);
+  }
+  // Diagnostics after a one-character edit, with the debounce subtracted (it is a setting, 150 ms by default).
+  const diagnostics: number[] = [];
+  const editLine = Math.floor(lines.length / 2);
+  for (let i = 0; i < 20; i++) {
+    version++;
+    const done = diagnosticsFor(version);
+    const started = performance.now();
+    const character = i % 2 === 0 ? 0 : 1;
+    connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [i % 2 === 0 ? { range: { start: { line: editLine, character: 0 }, end: { line: editLine, character: 0 } }, text: ' ' } : { range: { start: { line: editLine, character: 0 }, end: { line: editLine, character } }, text: '' }] });
+    await done;
+    diagnostics.push(performance.now() - started - 150);
+  }
+  const memory = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluateQuery', arguments: [{ uri, query: 'true' }] }).then(() => undefined), undefined);
+  void memory;
+  console.log(`${name}: open ${openMs.toFixed(0)} ms to first diagnostics; hover ${stats(hover)}; completion ${stats(completion)}; diagnostics after an edit (debounce excluded) ${stats(diagnostics)}`);
+  connection.dispose();
+  server.kill();
+}
+
+async function main(): Promise<void> {
+  const big = mkdtempSync(join(tmpdir(), 'rego-lens-bench-big-'));
+  const workspace = mkdtempSync(join(tmpdir(), 'rego-lens-bench-ws-'));
+  try {
+    const text = generatePolicy(5000);
+    writeFileSync(join(big, 'policy.rego'), text);
+    await measure('5,000-line file', big, join(big, 'policy.rego'), text);
+    for (let i = 0; i < 1000; i++) {
+      mkdirSync(join(workspace, `team${i % 20}`), { recursive: true });
+      writeFileSync(join(workspace, `team${i % 20}`, `policy${i}.rego`), generatePolicy(60).replace('package bench.generated', `package bench.p${i}`));
+    }
+    const opened = join(workspace, 'team0', 'policy0.rego');
+    await measure('workspace of 1,000 files (60 lines each)', workspace, opened, generatePolicy(60).replace('package bench.generated', 'package bench.p0'));
+  } finally {
+    rmSync(big, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
