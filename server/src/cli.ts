@@ -3,7 +3,7 @@
  * so results can be compared and used in CI. Every failure is reported as a message and an exit code,
  * never as a stack trace.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModuleParser, parse } from './ast/parse';
 import type { Module, ParseError } from './ast/nodes';
@@ -15,6 +15,8 @@ import { DocumentError, mergeAt, readDocument } from './eval/documents';
 import { compile } from './analysis/compile';
 import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
+import { formatModule } from './ide/formatting';
+import { unifiedDiff } from './ide/format-diff';
 
 const USAGE = `Usage: rego-lens <command> [flags] [arguments]
 
@@ -22,6 +24,8 @@ Commands:
   check [--v0-compatible] [--strict] [--format pretty|json] PATH...
                                                            report syntax and compile errors in .rego files (folders are searched recursively)
   parse [--v0-compatible] FILE                             print the syntax tree of a .rego file as JSON
+  fmt [--list|--diff|--write] [--fail] [--v0-compatible] [PATH...]
+                                                           format .rego files as \`opa fmt\` does (stdin without a PATH)
   eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
        [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
@@ -170,6 +174,108 @@ function parseCommand(args: string[]): number {
   }
   process.stdout.write(`${JSON.stringify(result.module, null, 2)}\n`);
   return result.errors.length > 0 ? 1 : 0;
+}
+
+/**
+ * `fmt`, following `opa fmt`: the formatted text goes to stdout, or with -l the names of files that
+ * formatting would change, with -d a unified diff, with -w back into the files. --fail makes a needed
+ * change an error. Problems (a file that does not parse, a usage error) exit with 2, as OPA's do.
+ */
+function fmtCommand(args: string[]): number {
+  let list = false;
+  let diff = false;
+  let write = false;
+  let fail = false;
+  let version: RegoVersion = 'v1';
+  const paths: string[] = [];
+  for (const arg of args) {
+    switch (arg) {
+      case '-l':
+      case '--list':
+        list = true;
+        break;
+      case '-d':
+      case '--diff':
+        diff = true;
+        break;
+      case '-w':
+      case '--write':
+        write = true;
+        break;
+      case '--fail':
+        fail = true;
+        break;
+      case '--v0-compatible':
+        version = 'v0';
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${arg.split('=')[0]}`);
+        paths.push(arg);
+    }
+  }
+  if (paths.length === 0) {
+    // As `opa fmt` with no path: format stdin to stdout.
+    let text: string;
+    try {
+      text = readFileSync(0, 'utf8');
+    } catch {
+      process.stderr.write('cannot read stdin\n');
+      return 2;
+    }
+    const result = formatModule(text, { regoVersion: version });
+    if ('error' in result) {
+      process.stderr.write(`failed to format Rego source: ${result.error.split('\n').map((line) => `stdin:${line}`).join('\n')}\n`);
+      return 2;
+    }
+    process.stdout.write(result.text);
+    return 0;
+  }
+  const problems: string[] = [];
+  // Like `opa fmt`, only .rego files are formatted, also when named directly.
+  const files = regoFiles(paths, problems).filter((file) => file.endsWith('.rego'));
+  let status = problems.length > 0 ? 2 : 0;
+  for (const problem of problems) process.stderr.write(`${problem}\n`);
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      process.stderr.write(`${file}: cannot read file\n`);
+      status = 2;
+      continue;
+    }
+    const result = formatModule(text, { regoVersion: version });
+    if ('error' in result) {
+      process.stderr.write(`failed to format Rego source file: ${result.error.split('\n').map((line) => `${file}:${line}`).join('\n')}\n`);
+      status = 2;
+      continue;
+    }
+    const changed = result.text !== text;
+    if (list || diff) {
+      if (changed && list) process.stdout.write(`${file}\n`);
+      if (changed && diff) process.stdout.write(unifiedDiff(text, result.text, file, file));
+      if (changed && fail) status = 2;
+      continue;
+    }
+    if (fail && changed) {
+      process.stderr.write(`${file}: unexpected diff\n`);
+      status = 2;
+      continue;
+    }
+    if (write) {
+      if (changed) {
+        try {
+          writeFileSync(file, result.text);
+        } catch {
+          process.stderr.write(`${file}: cannot write file\n`);
+          status = 2;
+        }
+      }
+      continue;
+    }
+    process.stdout.write(result.text);
+  }
+  return status;
 }
 
 interface Loaded {
@@ -431,6 +537,8 @@ export function main(argv: string[]): number {
         return parseCommand(args);
       case 'eval':
         return evalCommand(args);
+      case 'fmt':
+        return fmtCommand(args);
       case 'capabilities':
         return capabilitiesCommand(args);
       case undefined:

@@ -43,6 +43,7 @@ import { Workspace, readText, type FileProblem } from './workspace';
 import { snapshotOf, type Snapshot } from '../ide/snapshot';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
+import { formatModule } from '../ide/formatting';
 import { hover as ideHover } from '../ide/hover';
 import { completions } from '../ide/completion';
 import { signatureHelp } from '../ide/signature-help';
@@ -419,6 +420,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         referencesProvider: true,
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
+        documentFormattingProvider: true,
         executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
       },
       serverInfo: { name: 'rego-lens' },
@@ -627,6 +629,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       changes[fileEdits.file.includes('://') ? fileEdits.file : uriOf(fileEdits.file)] = fileEdits.edits.map((edit) => ({ range: lspRange(fileEdits.file, edit.range), newText: edit.newText }));
     }
     return { changes };
+  });
+
+  connection.onDocumentFormatting(async (params) => {
+    const document = documents.get(params?.textDocument?.uri);
+    if (!document) return [];
+    const documentSettings = await settingsFor(document.uri);
+    return guarded([] as { range: LspRange; newText: string }[], () => {
+      const text = document.getText();
+      const result = formatModule(text, { regoVersion: documentSettings.regoVersion });
+      // A document that does not parse is left alone: its syntax errors are already shown.
+      if ('error' in result || result.text === text) return [];
+      return [{ range: { start: { line: 0, character: 0 }, end: document.positionAt(text.length) }, newText: result.text }];
+    });
   });
 
   connection.onCodeLens(async (params) => {
