@@ -1,8 +1,10 @@
 /**
  * Whether two modules mean the same: their trees compared without source positions and without the
- * differences that formatting is allowed to make (`=` versus `:=` in rule heads, `p := true if x` versus
- * `p if x`, `plus(1, 2)` versus `1 + 2` and `plus(1, 2, x)` versus `x = 1 + 2`, a body of just `true` versus none, the order of imports, `future.keywords` imports that
- * `import rego.v1` makes redundant, raw versus quoted strings, constants in template strings written as text). Comments must all survive, in any order.
+ * differences that formatting is allowed to make: `=` versus `:=` in rule heads, `p := true if x` versus
+ * `p if x`, `plus(1, 2)` versus `1 + 2` and `plus(1, 2, x)` versus `x = 1 + 2`, a body of just `true`
+ * versus none, the order of imports, `future.keywords` imports that `import rego.v1` makes redundant, raw
+ * versus quoted strings, and constants in template strings written as text. Comments must all survive, in
+ * any order.
  */
 import type { Body, Module, Rule } from '../ast/nodes';
 

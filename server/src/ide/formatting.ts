@@ -5,6 +5,12 @@
  * blank lines survive between rules and expressions (collapsed to one), and comments go back to the line
  * they were on. A module with parse errors is not formatted, and neither is one whose formatted text
  * would read back as a different module: the result is always checked against the original.
+ *
+ * The layout rules are OPA's, quirks included, so that text opa fmt has formatted comes back unchanged.
+ * Where OPA's rules would change what a policy means, drop part of it, or give text that formatting again
+ * would change, this printer departs from them: operands keep the parentheses their grouping needs, a
+ * construct with a part kept as written is still written whole, and a comment left over from a line that
+ * was joined keeps its own line.
  */
 import { ModuleParser } from '../ast/parse';
 import type { Body, CallTerm, Every, Expr, Import, Logical, Module, Range, Rule, SomeDecl, TemplateStringTerm, Term } from '../ast/nodes';
@@ -79,8 +85,6 @@ interface Anchor {
   row: number;
   /** The opening bracket's offset; unknown for calls, whose elements OPA never moves off the line. */
   open?: number;
-  /** The closing bracket's offset. */
-  close?: number;
 }
 
 type Element = Term | [Term, Term];
@@ -252,7 +256,6 @@ class Printer {
   private inline = false;
   private beforeEnd: Note | undefined;
   private delay = false;
-  private commentOnFinalLine = false;
   /** The output ends in a comment that was written as it stood, on the line of a term kept as written. */
   private commentOpen = false;
   /** The first expression of a body in braces, where a leading union needs parentheses. */
@@ -592,13 +595,11 @@ class Printer {
     if (!isElse) this.startLine();
     if (rule.default) this.write('default ');
     const expandedConst = isTrueBody(rule.body) && !rule.else;
-    this.commentOnFinalLine = expandedConst;
     this.tolerate(() => this.writeHead(rule, main, isElse, expandedConst));
     if (rule.body.length === 0 || expandedConst) {
       this.endLine();
       return;
     }
-    this.commentOnFinalLine = true;
     const style = this.style;
     if ((style.regoV1 || style.ifs) && (style.contains || head.value !== undefined)) {
       this.write(' if');
@@ -677,7 +678,7 @@ class Printer {
     }
     if (!isElse && head.args && head.args.length > 0) {
       const parentheses = this.src.parenthesesAfter(head.ref[head.ref.length - 1].range.end);
-      const anchor = { row: this.row(head.range.start), open: parentheses?.start, close: parentheses && parentheses.end - 1 };
+      const anchor = { row: this.row(head.range.start), open: parentheses?.start };
       // Arguments whose comments cannot be placed are kept as written, and the head goes on after them.
       this.argumentsAsWritten(head.ref[head.ref.length - 1].range.end, () =>
         this.enclosed('(', ')', () => this.writeIterable(head.args!, anchor, this.closingRow(head.range, '(', ')'), (term) => this.writeListItem(term as Term, false))),
@@ -1241,7 +1242,9 @@ class Printer {
     this.notes = saved.notes;
     this.next = saved.next;
     this.takeBefore(lastRow);
-    if (this.commentOnFinalLine && this.pending > 0 && this.notes[this.next].row === lastRow) {
+    // A comment on the term's last line is written right after it (what follows then starts a new line),
+    // where the next run finds it again.
+    if (this.pending > 0 && this.notes[this.next].row === lastRow) {
       this.notes[this.next].writtenAt = this.out.length;
       this.write(` ${this.notes[this.next++].text}`);
       this.commentOpen = true;
@@ -1347,7 +1350,7 @@ class Printer {
   }
 
   private anchor(range: Range): Anchor {
-    return { row: this.row(range.start), open: range.start, close: range.end - 1 };
+    return { row: this.row(range.start), open: range.start };
   }
 
   /** A string as written: quoted strings and raw strings keep their source text when it reads back the same. */
@@ -1510,12 +1513,6 @@ class Printer {
       if (elements.length > 0 && anchor.open !== undefined) {
         // Elements that start on a line below the opening bracket stay below it.
         newlineBeforeFirst = this.src.text.slice(anchor.open, startOf(elements[0]).range.start).includes('\n');
-      }
-      // So is one with a comment right after its opening bracket, when it stays on one line: OPA puts that
-      // comment after the collection, and the next run then keeps the collection as written.
-      const waiting = this.beforeEnd;
-      if (!newlineBeforeFirst && waiting && anchor.open !== undefined && anchor.close !== undefined && waiting.start > anchor.open && waiting.start < anchor.close) {
-        throw new UnexpectedComment('comment inside a one-line collection');
       }
     }
     const multiline = lines.length > 1 || newlineBeforeFirst;
