@@ -8,6 +8,7 @@
 import type * as Ast from '../ast/nodes';
 import { termText } from '../ast/dump';
 import { builtinNamed } from '../builtins/index';
+import { isConstant } from '../ast/terms';
 
 export type LintSeverity = 'warning' | 'information' | 'hint';
 
@@ -121,22 +122,6 @@ function ruleNodes(rule: Ast.Rule): Visitable[] {
   return nodes;
 }
 
-function isConstant(term: Ast.Term): boolean {
-  switch (term.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-    case 'set':
-      return term.items.every(isConstant);
-    case 'object':
-      return term.entries.every(([key, value]) => isConstant(key) && isConstant(value));
-    default:
-      return false;
-  }
-}
 
 const COMPARISONS = new Set(['equal', 'neq', 'lt', 'lte', 'gt', 'gte']);
 

@@ -9,6 +9,7 @@
 import type { Head, Import, Module, Package, Range, Rule, Term } from '../ast/nodes';
 import { termText } from '../ast/dump';
 import type { Snapshot } from './snapshot';
+import { isConstant } from '../ast/terms';
 
 /** LSP symbol kinds used here, by their LSP names in lower case. */
 export type SymbolKind = 'package' | 'namespace' | 'module' | 'function' | 'variable' | 'constant' | 'array' | 'object';
@@ -210,22 +211,6 @@ function groupKind(text: string, rules: Rule[]): SymbolKind {
   return kinds[0];
 }
 
-function isConstant(term: Term): boolean {
-  switch (term.type) {
-    case 'null':
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'array':
-    case 'set':
-      return term.items.every(isConstant);
-    case 'object':
-      return term.entries.every(([key, value]) => isConstant(key) && isConstant(value));
-    default:
-      return false;
-  }
-}
 
 // Workspace symbols.
 
