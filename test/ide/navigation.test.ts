@@ -246,3 +246,13 @@ test('prepare rename gives the name without quotes', () => {
   const { snapshot, file, offset } = fixture('package p\n\nx := data.p["ru⌖le"]\nrule := 1\n');
   assert.deepEqual(prepareRename(snapshot, file, offset), { range: { start: 'package p\n\nx := data.p["'.length, end: 'package p\n\nx := data.p["rule'.length }, placeholder: 'rule' });
 });
+
+test('rename refuses a rule name the package already has', () => {
+  checkRename('package p\n\nal⌖low if input.x\n\ndeny if input.y\n', 'deny', /already exists/);
+});
+test('rename refuses a local name already in scope', () => {
+  checkRename('package p\n\nallow if {\n  a⌖ := 1\n  b := 2\n  a < b\n}\n', 'b', /already in scope/);
+});
+test('rename allows a free name', () => {
+  checkRename('package p\n\nal⌖low if input.x\n', 'permit', 'package p\n\npermit if input.x\n');
+});

@@ -126,12 +126,38 @@ export function prepareRename(snapshot: Snapshot, file: string, offset: number):
 
 const RESERVED = new Set([...KEYWORDS.keys(), 'data', 'input']);
 
+/**
+ * Why renaming to `newName` would change what names mean: a rule or package already at the new path,
+ * or a variable of the same name in the same scope. Undefined when the new name is free.
+ */
+function renameClash(snapshot: Snapshot, file: string, offset: number, newName: string): string | undefined {
+  const target = resolve(snapshot, file, offset)?.target;
+  if (!target) return undefined;
+  if (target.kind === 'rule' || target.kind === 'package' || target.kind === 'data') {
+    const path = [...target.path.slice(0, -1), newName];
+    const index = symbolIndex(snapshot);
+    if (index.rulesAt(path).length > 0) return `A rule named \`${pathText(path)}\` already exists.`;
+    if (index.packages.some((definition) => definition.path.join('.') === path.join('.'))) return `A package \`${pathText(path)}\` already exists.`;
+  }
+  if (target.kind === 'local') {
+    const local = target.local;
+    const clash = symbolIndex(snapshot)
+      .module(local.file)
+      ?.scopes.flatMap((scope) => scope.symbols)
+      .find((symbol) => symbol.name === newName && symbol.scope.range.start <= local.scope.range.start && symbol.scope.range.end >= local.scope.range.end);
+    if (clash) return `A variable named \`${newName}\` is already in scope.`;
+  }
+  return undefined;
+}
+
 /** Edits, per file, that rename the symbol at the offset everywhere it occurs (a local: within its scope). */
 export function rename(snapshot: Snapshot, file: string, offset: number, newName: string): RenameResult {
   const prepared = prepareRename(snapshot, file, offset);
   if ('error' in prepared) return prepared;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return { error: `\`${newName}\` is not a valid Rego name.` };
   if (RESERVED.has(newName)) return { error: `\`${newName}\` is reserved in Rego.` };
+  const clash = renameClash(snapshot, file, offset, newName);
+  if (clash) return { error: clash };
   const occurrences = symbolOccurrences(snapshot, file, offset) ?? [];
   const byFile = new Map<string, TextEdit[]>();
   for (const occurrence of occurrences) {
