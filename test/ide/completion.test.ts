@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completions, type CompletionItem } from '../../server/src/ide/completion';
 import { fromJS, type Value } from '../../server/src/value/value';
+import { snapshotOf } from '../../server/src/ide/snapshot';
 import { fixture } from './fixture';
 
 /**
@@ -172,4 +173,14 @@ test('nothing in comments and strings, but names inside template expressions', (
   check('package p\n\nallow := "a" # "co⌖\n', {}, { exact: true });
   check('package p\n\nmsg := $"count is {co⌖}"\n', { count: { kind: 'builtin' } });
   check('package p\n\nmsg := $"count is {x} and co⌖"\n', {}, { exact: true });
+});
+
+test('data. offers the keys of the data files beside packages and rules', () => {
+  const text = 'package app\n\nlimit := data.config.\n';
+  const snapshot = snapshotOf([{ file: 'app.rego', text }], { data: fromJS({ config: { max_lines: 100, teams: { a: [] } } }) });
+  const items = completions(snapshot, 'app.rego', text.indexOf('.\n') + 1);
+  const keys = items.filter((item) => item.kind === 'field').map((item) => [item.label, item.detail]);
+  assert.deepEqual(keys.sort(), [['max_lines', 'number'], ['teams', 'object']]);
+  const root = completions(snapshot, 'app.rego', text.indexOf('config'));
+  assert.ok(root.some((item) => item.label === 'config'), 'data. offers config');
 });

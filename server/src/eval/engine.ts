@@ -119,6 +119,11 @@ export class Engine {
     return [...this.sources].map(([file, source]) => ({ file, text: source.text, module: source.module }));
   }
 
+  /** The base data documents. */
+  dataDocument(): Value {
+    return this.data;
+  }
+
   setData(data: Value): void {
     this.data = data;
   }

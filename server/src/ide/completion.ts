@@ -9,7 +9,7 @@
 import type { Range } from '../ast/nodes';
 import { BUILTINS } from '../builtins/index';
 import type { Builtin } from '../builtins/declaration';
-import { ObjectValue, toJSON, typeOf } from '../value/value';
+import { ObjectValue, toJSON, typeOf, type Value } from '../value/value';
 import { builtinMarkdown, inputValueAt, ruleMarkdown } from './hover';
 import { keywordDoc } from './keywords';
 import { inCommentOrString, nameBefore, openBrackets, tokensOf } from './lexical';
@@ -156,12 +156,20 @@ function dataChildren(context: Context, path: string[], call: boolean): Completi
     if (exact.length > 0) items.set(name, ruleItem(context, name, childPath, exact, call));
     else if (!items.has(name)) items.set(name, { label: name, kind: 'rule', detail: pathText(childPath), range: context.range, sortText: sortText('rule', name) });
   }
+  // Keys of the data files below the path, where no package or rule has the name.
+  for (const item of documentKeys(context, inputValueAt(context.snapshot.data, path.slice(1)), 'data', path.slice(1), 'the data files')) {
+    if (!items.has(item.label)) items.set(item.label, item);
+  }
   return [...items.values()];
 }
 
 /** Keys of the active input at a path. */
 function inputChildren(context: Context, path: InputSegment[]): CompletionItem[] {
-  const value = inputValueAt(context.snapshot.input, path);
+  return documentKeys(context, inputValueAt(context.snapshot.input, path), 'input', path, 'the active input');
+}
+
+/** Keys of an object document (the input, or data from data files) at a path, with an example each. */
+function documentKeys(context: Context, value: Value | undefined, root: string, path: InputSegment[], source: string): CompletionItem[] {
   if (!(value instanceof ObjectValue)) return [];
   const items: CompletionItem[] = [];
   for (const [key, child] of value.entries()) {
@@ -171,7 +179,7 @@ function inputChildren(context: Context, path: InputSegment[]): CompletionItem[]
       label: key,
       kind: 'field',
       detail: typeOf(child),
-      documentation: `\`${pathText(['input', ...path, key])}\` in the active input:\n\n\`\`\`json\n${example.length > 200 ? `${example.slice(0, 200)}…` : example}\n\`\`\``,
+      documentation: `\`${pathText([root, ...path, key])}\` in ${source}:\n\n\`\`\`json\n${example.length > 200 ? `${example.slice(0, 200)}…` : example}\n\`\`\``,
       range: context.range,
       sortText: sortText('rule', key),
     });

@@ -21,11 +21,13 @@ export interface Snapshot {
   get(file: string): SourceDocument | undefined;
   /** The active input (for `input.` completion and hover), when there is one. */
   input?: Value;
+  /** The base data documents of the workspace (for `data.` completion), when known. */
+  data?: Value;
 }
 
 /** Builds a snapshot from texts, parsing each (for tests and for the server's workspace view). */
-export function snapshotOf(files: { file: string; text: string; module?: Module }[], options: { input?: Value; regoVersion?: 'v0' | 'v1' } = {}): Snapshot {
+export function snapshotOf(files: { file: string; text: string; module?: Module }[], options: { input?: Value; data?: Value; regoVersion?: 'v0' | 'v1' } = {}): Snapshot {
   const documents = files.map(({ file, text, module }) => ({ file, text, module: module ?? new ModuleParser().parse(text, { regoVersion: options.regoVersion ?? 'v1' }).module }));
   const byFile = new Map(documents.map((document) => [document.file, document]));
-  return { documents, get: (file) => byFile.get(file), input: options.input };
+  return { documents, get: (file) => byFile.get(file), input: options.input, data: options.data };
 }

@@ -329,7 +329,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
     const state = workspace.loadModules(folder, openText, { regoVersion: documentSettings.regoVersion, openFiles }, parsedOf);
     const input = trusted ? workspace.inputFor(file, folder, selectedInputs.get(folder), openText).value : undefined;
-    return { snapshot: snapshotOf(state.engine.modules(), { input }), file };
+    const data = trusted ? workspace.dataFor(folder, openText, documentSettings.roots) : undefined;
+    return { snapshot: snapshotOf(state.engine.modules(), { input, data }), file };
   }
 
   /** Runs a request in the evaluation worker with what the user sees: every open document's text. */

@@ -201,6 +201,14 @@ export class Workspace {
     return state;
   }
 
+  /** The data documents of a folder (for completion), or undefined when a data file does not read. */
+  dataFor(folder: string, open: OpenText, roots: string[]): Value | undefined {
+    const state = this.folders.get(folder);
+    if (!state) return undefined;
+    this.load(folder, open, { regoVersion: state.regoVersion, roots });
+    return state.problems.length === 0 ? state.engine.dataDocument() : undefined;
+  }
+
   /**
    * The input for a document: the selected file when the user chose one (or none), else the nearest
    * input.json / input.yaml / input.yml from the document's folder up to the workspace folder.
