@@ -48,6 +48,7 @@ import { hover as ideHover } from '../ide/hover';
 import { completions } from '../ide/completion';
 import { signatureHelp } from '../ide/signature-help';
 import { definition, documentHighlights, prepareRename, references, rename } from '../ide/navigation';
+import { symbolIndex } from '../ide/symbols';
 import { selectionRanges } from '../ide/selection-range';
 import { SEMANTIC_TOKENS_LEGEND, TOKEN_MODIFIERS, TOKEN_TYPES, semanticTokens } from '../ide/semantic-tokens';
 import type { Module } from '../ast/nodes';
@@ -131,6 +132,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return;
     }
     publishFolder(folder, settings);
+    warmIndex(document.uri);
+  }
+
+  /**
+   * After the diagnostics of an edit, the symbol index of the new text is built while the user is
+   * idle, so the next hover, completion or rename does not pay for it.
+   */
+  const warmTimers = new Map<string, NodeJS.Timeout>();
+  function warmIndex(uri: string): void {
+    const pending = warmTimers.get(uri);
+    if (pending) clearTimeout(pending);
+    warmTimers.set(uri, setTimeout(() => {
+      warmTimers.delete(uri);
+      void snapshotFor(uri).then((context) => context && guarded(undefined, () => void symbolIndex(context.snapshot)));
+    }, 50));
   }
 
   /**
