@@ -39,7 +39,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
-import { Workspace, readText, type FileProblem } from './workspace';
+import { Workspace, readText, type FileProblem, type FolderState } from './workspace';
 import { snapshotOf, type Snapshot } from '../ide/snapshot';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
@@ -79,6 +79,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const parsers = new Map<string, ModuleParser>();
   const syntaxDiagnostics = new Map<string, Diagnostic[]>();
 
+  /** The incremental parser of an open document, made on first use. */
+  function parserOf(uri: string): ModuleParser {
+    let parser = parsers.get(uri);
+    if (!parser) {
+      parser = new ModuleParser();
+      parsers.set(uri, parser);
+    }
+    return parser;
+  }
+
   /** The settings that apply to one document: `rego.*` settings may differ per folder of a multi-root workspace. */
   function settingsFor(uri: string): Promise<Settings> {
     if (!canPullConfiguration) return Promise.resolve(settings);
@@ -106,12 +116,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       connection.console.warn(`Rego Lens: ignoring ${document.uri}: its text is not a string`);
       return;
     }
-    let parser = parsers.get(document.uri);
-    if (!parser) {
-      parser = new ModuleParser();
-      parsers.set(document.uri, parser);
-    }
-    const syntax: Diagnostic[] = documentDiagnostics(parser, text, { regoVersion: settings.regoVersion }).map((diagnostic) => ({
+    const syntax: Diagnostic[] = documentDiagnostics(parserOf(document.uri), text, { regoVersion: settings.regoVersion }).map((diagnostic) => ({
       range: { start: document.positionAt(diagnostic.range.start), end: document.positionAt(diagnostic.range.end) },
       message: diagnostic.message,
       code: diagnostic.code,
@@ -154,14 +159,27 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * open document's diagnostics: its syntax errors and the compile errors found in it. An edit in one
    * file can fix or cause errors in another, so all open documents of the folder are refreshed.
    */
-  function publishFolder(folder: string, settings: Settings): void {
+  /** File paths of the open documents. */
+  function openFilePaths(): string[] {
+    return documents.all().map((document) => pathOf(document.uri)).filter((path): path is string => path !== undefined);
+  }
+
+  /**
+   * Loads a folder's modules into its engine: open documents as their editors' incremental parsers
+   * read them (new unsaved files included), the other files from the disk.
+   */
+  function loadFolderModules(folder: string, regoVersion: Settings['regoVersion']): FolderState {
     const parsedOf = (path: string) => {
       const parser = parsers.get(uriOf(path));
       const document = documents.get(uriOf(path));
-      return parser && document ? parser.parse(document.getText(), { regoVersion: settings.regoVersion }) : undefined;
+      return parser && document ? parser.parse(document.getText(), { regoVersion }) : undefined;
     };
-    const openFiles = documents.all().map((document) => pathOf(document.uri)).filter((path): path is string => path !== undefined);
-    const state = workspace.loadModules(folder, openText, { regoVersion: settings.regoVersion, openFiles }, parsedOf);
+    return workspace.loadModules(folder, openText, { regoVersion, openFiles: openFilePaths() }, parsedOf);
+  }
+
+  function publishFolder(folder: string, settings: Settings): void {
+    const openFiles = openFilePaths();
+    const state = loadFolderModules(folder, settings.regoVersion);
     const byFile = new Map<string, Diagnostic[]>();
     // Only the packages of open documents are compiled again; the rest of the folder lends its rule heads.
     for (const error of state.engine.compileErrors(openFiles.filter((path) => workspace.folderOf(path, folders) === folder))) {
@@ -337,13 +355,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const file = pathOf(uri) ?? uri;
     const folder = pathOf(uri) ? workspace.folderOf(file, folders) : undefined;
     if (!folder) return { snapshot: snapshotOf([{ file, text: document.getText() }], { regoVersion: documentSettings.regoVersion }), file };
-    const openFiles = documents.all().map((open) => pathOf(open.uri)).filter((path): path is string => path !== undefined);
-    const parsedOf = (path: string) => {
-      const parser = parsers.get(uriOf(path));
-      const open = documents.get(uriOf(path));
-      return parser && open ? parser.parse(open.getText(), { regoVersion: documentSettings.regoVersion }) : undefined;
-    };
-    const state = workspace.loadModules(folder, openText, { regoVersion: documentSettings.regoVersion, openFiles }, parsedOf);
+    const state = loadFolderModules(folder, documentSettings.regoVersion);
     const input = trusted ? workspace.inputFor(file, folder, selectedInputs.get(folder), openText).value : undefined;
     const data = trusted ? workspace.dataFor(folder, openText, documentSettings.roots) : undefined;
     return { snapshot: snapshotOf(state.engine.modules(), { input, data }), file };
@@ -479,13 +491,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const document = documents.get(uri);
     if (!document) return undefined;
     const documentSettings = await settingsFor(uri);
-    let parser = parsers.get(uri);
-    if (!parser) {
-      parser = new ModuleParser();
-      parsers.set(uri, parser);
-    }
     const text = document.getText();
-    return { document, text, module: parser.parse(text, { regoVersion: documentSettings.regoVersion }).module };
+    return { document, text, module: parserOf(uri).parse(text, { regoVersion: documentSettings.regoVersion }).module };
   }
 
   connection.onDocumentSymbol(async (params) => {
@@ -497,11 +504,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onWorkspaceSymbol(async (params) => {
     const results: SymbolInformation[] = [];
     const seen = new Set<string>();
-    const targets = folders.length > 0 ? folders : [];
-    for (const folder of targets) {
-      const documentSettings = settings;
-      const openFiles = documents.all().map((open) => pathOf(open.uri)).filter((path): path is string => path !== undefined);
-      const state = workspace.loadModules(folder, openText, { regoVersion: documentSettings.regoVersion, openFiles });
+    for (const folder of folders) {
+      const state = loadFolderModules(folder, settings.regoVersion);
       const snapshot = snapshotOf(state.engine.modules());
       for (const symbol of guarded([], () => workspaceSymbols(snapshot, typeof params?.query === 'string' ? params.query : ''))) {
         const key = `${symbol.file}:${symbol.range.start}:${symbol.name}`;
@@ -662,12 +666,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onCodeLens(async (params) => {
-    const document = documents.get(params?.textDocument?.uri);
-    if (!document) return [];
-    const documentSettings = await settingsFor(document.uri);
+    // The document's own incremental parser: a lens request after a keystroke reuses its parse.
+    const parsed = await parsedDocument(params?.textDocument?.uri);
+    if (!parsed) return [];
+    const { document, module } = parsed;
     const lenses: CodeLens[] = [];
     safely(() => {
-      const { module } = new ModuleParser().parse(document.getText(), { regoVersion: documentSettings.regoVersion });
       for (const lens of evaluationLenses(module)) {
         lenses.push({
           range: { start: document.positionAt(lens.range.start), end: document.positionAt(lens.range.start) },
