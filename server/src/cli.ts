@@ -11,7 +11,7 @@ import type { RegoVersion } from './syntax/prepare';
 import { LineIndex } from './syntax/line-index';
 import { Engine, systemEnvironment, type EvaluateResult, type LocatedError, type SourceFile } from './eval/engine';
 import { networkEnvironment } from './network-transport';
-import { DocumentError, mergeAt, readDocument } from './eval/documents';
+import { DocumentError, manifestRoots, mergeAt, readDocument, withinRoots } from './eval/documents';
 import { compile } from './analysis/compile';
 import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
@@ -322,9 +322,7 @@ function load(dataPaths: string[], bundles: string[], version: RegoVersion): Loa
     let roots: string[] | undefined;
     if (bundle) {
       try {
-        const manifest = readDocument('.manifest.json', readFileSync(join(root, '.manifest'), 'utf8'));
-        const declared = manifest instanceof ObjectValue ? manifest.get('roots') : undefined;
-        if (Array.isArray(declared)) roots = declared.filter((entry): entry is string => typeof entry === 'string');
+        roots = manifestRoots(readFileSync(join(root, '.manifest'), 'utf8'));
       } catch {
         // No manifest: the bundle owns every path.
       }
@@ -336,7 +334,7 @@ function load(dataPaths: string[], bundles: string[], version: RegoVersion): Loa
         if (statSync(full).isDirectory()) visit(full, [...path, entry]);
         else if (entry.endsWith('.rego')) loaded.modules.push({ file: full, text: readFileSync(full, 'utf8') });
         else if (bundle ? /^data\.(json|ya?ml)$/i.test(entry) : DATA_FILE.test(entry)) {
-          if (roots && !roots.some((rootPath) => rootPath === '' || path.join('/').startsWith(rootPath) || rootPath.startsWith(path.join('/')))) {
+          if (roots && !withinRoots(path, roots, { ancestors: true })) {
             loaded.errors.push({ code: 'rego_load_error', message: `${full}: data path ${path.join('/')} is outside the bundle roots ${JSON.stringify(roots)}` });
             continue;
           }

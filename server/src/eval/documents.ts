@@ -66,3 +66,31 @@ function mergeObjects(a: ObjectValue, b: ObjectValue, file: string, at: string[]
   }
   return result;
 }
+
+/**
+ * The data paths a bundle's `.manifest` claims (its `roots`), as slash-separated paths without outer
+ * slashes; undefined when the manifest declares none or does not read.
+ */
+export function manifestRoots(text: string): string[] | undefined {
+  try {
+    const manifest = readDocument('.manifest.json', text);
+    const roots = manifest instanceof ObjectValue ? manifest.get('roots') : undefined;
+    return Array.isArray(roots) ? roots.filter((entry): entry is string => typeof entry === 'string').map((entry) => entry.replace(/^\/+|\/+$/g, '')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `prefix` is `path` or a leading run of its whole segments (both slash-separated). */
+function segmentPrefix(prefix: string, path: string): boolean {
+  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * Whether data placed at `path` may be loaded under these roots: inside one of them, or, with
+ * `ancestors`, in a folder on the way to one (whose files may hold the root's document).
+ */
+export function withinRoots(path: readonly string[], roots: readonly string[], options: { ancestors?: boolean } = {}): boolean {
+  const joined = path.join('/');
+  return roots.some((root) => segmentPrefix(root, joined) || (options.ancestors === true && segmentPrefix(joined, root)));
+}

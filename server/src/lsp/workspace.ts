@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { DocumentError, mergeAt, readDocument } from '../eval/documents';
+import { DocumentError, manifestRoots, mergeAt, readDocument, withinRoots } from '../eval/documents';
 import { Engine, type SourceFile } from '../eval/engine';
 import { ObjectValue, type Value } from '../value/value';
 
@@ -183,8 +183,9 @@ export class Workspace {
         const root = dataRoot(file, folder, options.roots, manifests);
         if (!root) continue;
         const placement = relative(root, dirname(file)).split(sep).filter(Boolean);
-        const owned = bundleRoots(root, manifestTexts);
-        if (owned && !owned.some((prefix) => prefix === '' || placement.join('/') === prefix || placement.join('/').startsWith(`${prefix}/`))) {
+        const manifest = manifestTexts.find((entry) => entry.manifest === root);
+        const owned = manifest ? manifestRoots(manifest.text) : undefined;
+        if (owned && !withinRoots(placement, owned)) {
           problems.push({ file, message: `${file}: data at ${placement.join('/') || 'the root'} lies outside the roots of the bundle's .manifest (${owned.join(', ')})` });
           continue;
         }
@@ -235,19 +236,6 @@ export class Workspace {
     } catch (error) {
       return { path, problem: problemOf(path, error) };
     }
-  }
-}
-
-/** The data paths a bundle's `.manifest` claims (`roots`), or undefined when the root has none. */
-function bundleRoots(root: string, manifests: { manifest: string; text: string }[]): string[] | undefined {
-  const found = manifests.find((entry) => entry.manifest === root);
-  if (!found) return undefined;
-  try {
-    const manifest = readDocument('.manifest.json', found.text);
-    const roots = manifest instanceof ObjectValue ? manifest.get('roots') : undefined;
-    return Array.isArray(roots) ? roots.filter((entry): entry is string => typeof entry === 'string').map((entry) => entry.replace(/^\/+|\/+$/g, '')) : undefined;
-  } catch {
-    return undefined;
   }
 }
 
