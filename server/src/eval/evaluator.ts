@@ -10,7 +10,7 @@ import type { Range } from '../ast/nodes.js';
 import { BuiltinError, type Builtin, type BuiltinContext, type Environment } from '../builtins/declaration.js';
 import { builtinNamed } from '../builtins/index.js';
 import { hasOutputArgument, type CompiledPolicy } from '../analysis/compile.js';
-import { ObjectValue, SetValue, canonical, equal, typeOf, valueText, type Value } from '../value/value.js';
+import { ObjectValue, SetValue, canonical, equal, valueText, type Value } from '../value/value.js';
 import type { Body, CallTarget, Expr, Rule, RuleNode, Term, With } from './ir.js';
 
 export type EvalErrorCode =
@@ -145,18 +145,6 @@ export class Evaluator {
       });
     };
     this.guard(() => run(0));
-  }
-
-  /** The value of the document at a data path, or undefined. */
-  document(path: string[]): Value | undefined {
-    let result: Value | undefined;
-    this.guard(() =>
-      this.evalDataPath(this.policy.root, this.state.data, path.slice(1).map((part) => ({ kind: 'value', value: part, range: { start: 0, end: 0 } })), 0, new Map(), ['data'], (value) => {
-        result = value;
-        return true;
-      }),
-    );
-    return result;
   }
 
   /**
@@ -1023,7 +1011,7 @@ function storageLookup(collection: Value, key: Value): Value | undefined {
 }
 
 /** A copy of `target` with `value` placed at `path`, creating objects along the way. */
-export function setPath(target: Value, path: readonly Value[], value: Value): Value {
+function setPath(target: Value, path: readonly Value[], value: Value): Value {
   if (path.length === 0) return value;
   const [first, ...rest] = path;
   const object = new ObjectValue();
@@ -1102,4 +1090,3 @@ function insertElement(object: ObjectValue, keys: Value[], element: Value, rule:
   else throw new EvalError('eval_conflict_error', 'object keys must be unique', rule.file, rule.headRange);
 }
 
-export { typeOf };
