@@ -101,6 +101,8 @@ class Converter {
     private readonly context: ModuleContext,
     private readonly compiler: Compiler,
     private readonly errors: CompileError[],
+    /** Arity of every user function, by data path: decides which calls have an output argument. */
+    private readonly arity: Map<string, number>,
   ) {}
 
   private error(code: CompileErrorCode, message: string, range: Ast.Range): void {
@@ -228,7 +230,7 @@ class Converter {
         const target = this.callTarget(scope, term.operator, term.args.length);
         const args = term.args.map((arg) => this.term(scope, arg));
         if (target.kind === 'builtin') this.checkConstantArguments(target.builtin, args);
-        return { kind: 'call', target, args, range };
+        return { kind: 'call', target, args, output: hasOutputArgument(target, args.length, this.arity), range };
       }
       case 'templatestring':
         return {
@@ -693,7 +695,7 @@ function termVars(term: Term, use: VarUse, pattern: boolean): void {
 }
 
 /** Whether a call's last argument is its output (`count(xs, n)`). */
-export function hasOutputArgument(target: CallTarget, argCount: number, functionArity: Map<string, number>): boolean {
+function hasOutputArgument(target: CallTarget, argCount: number, functionArity: Map<string, number>): boolean {
   if (target.kind === 'builtin') return !target.builtin.variadic && argCount === target.builtin.params.length + 1;
   if (target.kind === 'function') {
     const arity = functionArity.get(target.path.join('.'));
@@ -702,7 +704,6 @@ export function hasOutputArgument(target: CallTarget, argCount: number, function
   return false;
 }
 
-let currentArity = new Map<string, number>();
 
 function exprVars(expr: Expr, use: VarUse, usedElsewhere: (name: string) => boolean): void {
   const local: VarUse = { inputs: new Set(), outputs: new Set() };
@@ -710,7 +711,7 @@ function exprVars(expr: Expr, use: VarUse, usedElsewhere: (name: string) => bool
   switch (operation.kind) {
     case 'term': {
       const term = operation.term;
-      if (term.kind === 'call' && hasOutputArgument(term.target, term.args.length, currentArity)) {
+      if (term.kind === 'call' && term.output) {
         term.args.slice(0, -1).forEach((arg) => termVars(arg, local, false));
         termVars(term.args[term.args.length - 1], local, true);
       } else {
@@ -931,7 +932,6 @@ class Compiler {
 
   compile(modules: SourceModule[]): CompiledPolicy {
     const contexts = modules.map((source) => this.prepare(source));
-    currentArity = this.functionArity;
     modules.forEach((source, index) => {
       const context = contexts[index];
       if (!context || (this.options.only && !this.options.only.has(source.file))) return;
@@ -1016,7 +1016,7 @@ class Compiler {
     const errors = this.errors;
     const rulePath = ['data', ...context.packagePath, ...groundPrefix(head.ref)];
     const ruleContext: ModuleContext = { ...context, rule: { path: rulePath, annotations: (parent ? undefined : astRule.annotations) ?? [] } };
-    const converter = new Converter(ruleContext, this, errors);
+    const converter = new Converter(ruleContext, this, errors, this.functionArity);
     const mentioned = new Set<string>();
     for (const expr of astRule.body) collectNames(expr, mentioned);
     const scope = new Scope(undefined, mentioned, astRule.body);
@@ -1229,7 +1229,6 @@ export function compile(modules: SourceModule[], options: CompileOptions = {}): 
 export function compileQuery(policy: CompiledPolicy, body: Ast.Body, file: string, options: CompileOptions & { packagePath?: string[]; imports?: Ast.Import[] } = {}): CompiledQuery {
   const errors: CompileError[] = [];
   const compiler = new Compiler(options);
-  currentArity = policy.functionArity;
   const imports = new Map<string, Ast.Term[]>();
   for (const imported of options.imports ?? []) {
     const name = importName(imported);
@@ -1240,7 +1239,7 @@ export function compileQuery(policy: CompiledPolicy, body: Ast.Body, file: strin
     const node = policy.root.find(options.packagePath);
     node?.children.forEach((_, name) => context.globals.add(name));
   }
-  const converter = new Converter(context, compiler, errors);
+  const converter = new Converter(context, compiler, errors, policy.functionArity);
   const mentioned = new Set<string>();
   for (const expr of body) collectNames(expr, mentioned);
   const scope = new Scope(undefined, mentioned, body);

@@ -9,7 +9,7 @@
 import type { Range } from '../ast/nodes.js';
 import { BuiltinError, type Builtin, type BuiltinContext, type Environment } from '../builtins/declaration.js';
 import { builtinNamed } from '../builtins/index.js';
-import { hasOutputArgument, type CompiledPolicy } from '../analysis/compile.js';
+import type { CompiledPolicy } from '../analysis/compile.js';
 import { ObjectValue, SetValue, canonical, equal, valueText, type Value } from '../value/value.js';
 import type { Body, CallTarget, Expr, Rule, RuleNode, Term, With } from './ir.js';
 
@@ -128,7 +128,7 @@ export class Evaluator {
       }
       const expr = body[index];
       const operation = expr.operation;
-      if (!expr.negated && operation.kind === 'term' && expr.with.length === 0 && !(operation.term.kind === 'call' && this.outputArgument(operation.term))) {
+      if (!expr.negated && operation.kind === 'term' && expr.with.length === 0 && !(operation.term.kind === 'call' && operation.term.output)) {
         this.tick();
         // As in OPA, a query expression that is a plain term (`data.x.allow`) reports its value even
         // when it is false; only calls (`x > 1`) must hold.
@@ -258,7 +258,7 @@ export class Evaluator {
     switch (operation.kind) {
       case 'term': {
         const term = operation.term;
-        if (term.kind === 'call' && this.outputArgument(term)) {
+        if (term.kind === 'call' && term.output) {
           const output = term.args[term.args.length - 1];
           return this.evalCall(term, term.args.slice(0, -1), frame, (value) => this.unifyValue(output, value, frame, next));
         }
@@ -343,7 +343,7 @@ export class Evaluator {
       }
       case 'call': {
         const target = term.target;
-        if (target.kind !== 'builtin' || target.builtin.relation || this.state.mocks || target.name === 'print' || target.name === 'internal.print' || this.outputArgument(term)) return NOT_SIMPLE;
+        if (target.kind !== 'builtin' || target.builtin.relation || this.state.mocks || target.name === 'print' || target.name === 'internal.print' || term.output) return NOT_SIMPLE;
         const args = term.args;
         const values: Value[] = new Array(args.length);
         for (let i = 0; i < args.length; i++) {
@@ -362,15 +362,6 @@ export class Evaluator {
       default:
         return NOT_SIMPLE;
     }
-  }
-
-  /** Whether a call's last argument receives its result (`count(xs, n)`); remembered on the term. */
-  private outputArgument(term: Extract<Term, { kind: 'call' }>): boolean {
-    const cached = (term as { output?: boolean }).output;
-    if (cached !== undefined) return cached;
-    const output = hasOutputArgument(term.target, term.args.length, this.policy.functionArity);
-    (term as { output?: boolean }).output = output;
-    return output;
   }
 
   /** Iterates a collection's keys and values: array indexes, object keys, set elements (as both). */

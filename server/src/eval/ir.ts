@@ -24,7 +24,8 @@ export type Term =
   | { kind: 'arraycomp'; head: Term; body: Body; range: Range }
   | { kind: 'setcomp'; head: Term; body: Body; range: Range }
   | { kind: 'objectcomp'; key: Term; value: Term; body: Body; range: Range }
-  | { kind: 'call'; target: CallTarget; args: Term[]; range: Range }
+  /** `output`: the last argument receives the result (`count(xs, n)`), decided once by the compiler. */
+  | { kind: 'call'; target: CallTarget; args: Term[]; output: boolean; range: Range }
   | { kind: 'template'; parts: (Term | Body)[]; range: Range };
 
 /** What a call runs: a built-in, a user function at a data path, or a local variable holding neither. */
