@@ -2,7 +2,7 @@
 // and diagnostics latency (median and 95th percentile) on a 5,000-line file and in a workspace of
 // 1,000 files, and the server's memory. Needs `npm run build` first (bench.mjs runs it).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,8 +15,20 @@ function stats(samples: number[]): string {
   return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`;
 }
 
+/** The server process's resident memory, read from /proc where there is one. */
+function residentMemory(pid: number | undefined): string {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return Number.isFinite(kilobytes) ? `${(kilobytes / 1024).toFixed(0)} MB resident` : 'unknown';
+  } catch {
+    return 'unknown (no /proc)';
+  }
+}
+
 async function measure(name: string, folder: string, file: string, text: string): Promise<void> {
-  const server = spawn(process.execPath, ['--max-semi-space-size=64', resolve('dist/server.js'), '--stdio']);
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.bench/profile'] : [];
+  const server = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, resolve('dist/server.js'), '--stdio']);
   const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
   const waiting = new Map<string, () => void>();
   connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; version?: number }) => waiting.get(`${params.uri}#${params.version}`)?.());
@@ -34,10 +46,12 @@ async function measure(name: string, folder: string, file: string, text: string)
   const openMs = performance.now() - openStart;
   // Positions on `count(` and `user.role` lines spread over the file.
   const positions: { line: number; character: number }[] = [];
-  for (let line = 0; line < lines.length && positions.length < 60; line += Math.max(1, Math.floor(lines.length / 60))) {
-    const column = lines[line].indexOf('count(');
-    if (column >= 0) positions.push({ line, character: column + 2 });
-    else if (lines[line].includes('user.role')) positions.push({ line, character: lines[line].indexOf('user.role') + 1 });
+  const step = Math.max(1, Math.floor(lines.length / 30));
+  for (let start = 0; start < lines.length; start += step) {
+    const line = lines.findIndex((text, index) => index >= start && text.includes('count('));
+    if (line < 0) break;
+    positions.push({ line, character: lines[line].indexOf('count(') + 2 });
+    positions.push({ line: line - 1, character: lines[line - 1].indexOf('user.role') + 1 });
   }
   const hover: number[] = [];
   const completion: number[] = [];
@@ -61,11 +75,13 @@ async function measure(name: string, folder: string, file: string, text: string)
     await done;
     diagnostics.push(performance.now() - started - 150);
   }
-  const memory = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.evaluateQuery', arguments: [{ uri, query: 'true' }] }).then(() => undefined), undefined);
-  void memory;
-  console.log(`${name}: open ${openMs.toFixed(0)} ms to first diagnostics; hover ${stats(hover)}; completion ${stats(completion)}; diagnostics after an edit (debounce excluded) ${stats(diagnostics)}`);
+  const memory = residentMemory(server.pid);
+  if (process.env.BENCH_SAMPLES) console.log({ hover: hover.map((x) => Math.round(x)), completion: completion.map((x) => Math.round(x)), diagnostics: diagnostics.map((x) => Math.round(x)) });
+  console.log(`${name}: open ${openMs.toFixed(0)} ms to first diagnostics; hover ${stats(hover)}; completion ${stats(completion)}; diagnostics after an edit (debounce excluded) ${stats(diagnostics)}; server memory ${memory}`);
+  await connection.sendRequest('shutdown');
+  connection.sendNotification('exit');
+  await new Promise((done) => server.once('exit', done));
   connection.dispose();
-  server.kill();
 }
 
 async function main(): Promise<void> {

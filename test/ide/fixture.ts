@@ -12,7 +12,7 @@ export interface Fixture {
   ranges: { file: string; start: number; end: number }[];
 }
 
-export function fixture(source: string, options: { input?: Value } = {}): Fixture {
+export function fixture(source: string, options: Parameters<typeof snapshotOf>[1] = {}): Fixture {
   const parts = source.includes('-- ') ? source.split(/^-- (.+?) --\n/m).slice(1) : ['main.rego', source];
   const files: { file: string; text: string }[] = [];
   const ranges: Fixture['ranges'] = [];

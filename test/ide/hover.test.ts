@@ -8,7 +8,7 @@ import { fromJS, type Value } from '../../server/src/value/value';
 import { fixture } from './fixture';
 
 /** Hovers at the cursor: the text must contain every expected piece, and the range match the marked one. */
-function check(source: string, expected: string[] | undefined, options: { input?: Value } = {}): string | undefined {
+function check(source: string, expected: string[] | undefined, options: Parameters<typeof fixture>[1] = {}): string | undefined {
   const { snapshot, file, offset, ranges } = fixture(source, options);
   const result = hover(snapshot, file, offset);
   if (expected === undefined) {
@@ -172,4 +172,17 @@ test('an input path shows its type and an example from the active input', () => 
 test('nothing to say about literals and whitespace', () => {
   check('package p\n\nx := 1⌖2\n', undefined);
   check('package p\n\nx := "a⌖b"\n', undefined);
+});
+
+test('a rule shows what it last evaluated to, and when it was undefined', () => {
+  const values = new Map([
+    ['data.p.limits', { text: '{\n  "max": 3\n}', inputPath: '/work/policies/input.json' }],
+    ['data.p.allow', { inputPath: '/work/input.json' }],
+  ]);
+  const lastValue = (path: readonly string[]) => values.get(path.join('.'));
+  check('package p\n\n⟦lim⌖its⟧ := {"max": 3}\n', ['Last evaluated with input `input.json`:\n\n```rego\n{\n  "max": 3\n}\n```'], { lastValue });
+  check('package p\n\nallow if input.ok\n\nx if al⌖low\n', ['Last evaluated with input `input.json`: undefined.'], { lastValue });
+  // Never evaluated: nothing about it.
+  const markdown = check('package p\n\nde⌖ny if input.bad\n', ['Rule `data.p.deny`'], { lastValue });
+  assert.ok(!markdown!.includes('Last evaluated'));
 });

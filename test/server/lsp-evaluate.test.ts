@@ -114,6 +114,12 @@ describe('evaluate through the language server', () => {
     assert.equal(allow.value, false, 'the default applies');
   });
 
+  it('shows the last evaluated value when hovering the rule', async () => {
+    await evaluate('policies/authz/policy.rego', ['data', 'authz', 'greeting']);
+    const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('policies/authz/policy.rego') }, position: { line: 13, character: 2 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /Last evaluated with input `input\.json`:\n\n```rego\n"hello dev1"\n```/);
+  });
+
   it('explains why a rule is undefined, per body, with the values involved', async () => {
     const report = await evaluate('policies/authz/policy.rego', ['data', 'authz', 'needs_admin']);
     assert.equal(report.undefined, true);

@@ -9,6 +9,7 @@ import type * as Ast from '../ast/nodes.js';
 import { exprText, termText } from '../ast/dump.js';
 import { BUILTINS, builtinNamed } from '../builtins/index.js';
 import { closestName } from './suggest.js';
+import type { RuleCache } from './rule-cache.js';
 
 const BUILTIN_NAMES = (): string[] => BUILTINS.map((builtin) => builtin.name).filter((name) => !name.startsWith('internal.'));
 import type { Builtin, Type } from '../builtins/declaration.js';
@@ -18,6 +19,8 @@ import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type R
 export interface SourceModule {
   file: string;
   module: Ast.Module;
+  /** The module's source text: with it, a RuleCache can reuse rules compiled before. */
+  text?: string;
 }
 
 export type CompileErrorCode = 'rego_compile_error' | 'rego_unsafe_var_error' | 'rego_recursion_error' | 'rego_type_error' | 'rego_parse_error';
@@ -40,6 +43,29 @@ export interface CompileOptions {
    * this to re-check one package after a keystroke in a large workspace.
    */
   only?: ReadonlySet<string>;
+  /** Rules compiled before, reused while unchanged (modules need their text for this). */
+  cache?: CompileCache;
+  /**
+   * Only the errors are wanted: rules reused from the cache keep their old source ranges (the few
+   * ranges errors take from them are moved), which spares copying every moved rule.
+   */
+  errorsOnly?: boolean;
+}
+
+/**
+ * Converted rules kept between compilations. A rule's compiled form depends on its text (annotations
+ * included), its module's package, imports, Rego version and strictness, and the package rule names
+ * and function arities its text mentions. Rules whose conversion reported errors are not kept, so every
+ * error is found afresh.
+ */
+export type CompileCache = RuleCache<CachedRule>;
+
+interface CachedRule {
+  rule: Rule;
+  /** Import names the rule's conversion used (for strict mode's unused-import check). */
+  usedImports: string[];
+  /** The data paths the rule (else branches included) reads, once the compiler has asked. */
+  dependencies?: string[][];
 }
 
 export interface CompiledPolicy {
@@ -69,9 +95,12 @@ interface ModuleContext {
   globals: Set<string>;
   imports: Map<string, Ast.Term[]>;
   usedImports: Set<string>;
+  /** The module's text and what every rule of it depends on besides its own text, for the rule cache. */
+  cacheable?: { text: string; signature: string };
 }
 
 const ROOTS = new Set(['data', 'input']);
+const WORDS = /[A-Za-z_][A-Za-z0-9_]*/g;
 
 /** A scope of local variables: a rule body, or a comprehension, `every` or negated query inside one. */
 class Scope {
@@ -927,11 +956,25 @@ class Compiler {
   readonly rules: Rule[] = [];
   readonly functionArity = new Map<string, number>();
   private readonly globalsByPackage = new Map<string, Set<string>>();
+  /** With `errorsOnly`: rules reused from the cache unmoved, and how far their source has moved since. */
+  private readonly moved = new Map<Rule, number>();
+  /** The data paths read by rules reused from the rule cache, which keeps them. */
+  private readonly dependencies = new Map<Rule, string[][]>();
+  /** For the rule cache: user functions by the last part of their path, as `path/arity`. */
+  private readonly arityByName = new Map<string, string[]>();
 
   constructor(private readonly options: CompileOptions) {}
 
   compile(modules: SourceModule[]): CompiledPolicy {
     const contexts = modules.map((source) => this.prepare(source));
+    if (this.options.cache) {
+      for (const [path, arity] of this.functionArity) {
+        const name = path.slice(path.lastIndexOf('.') + 1);
+        const list = this.arityByName.get(name) ?? [];
+        list.push(`${path}/${arity}`);
+        this.arityByName.set(name, list);
+      }
+    }
     modules.forEach((source, index) => {
       const context = contexts[index];
       if (!context || (this.options.only && !this.options.only.has(source.file))) return;
@@ -948,6 +991,7 @@ class Compiler {
     this.checkConflicts(this.root);
     this.checkRecursion();
     this.suggestNames(modules, contexts);
+    this.options.cache?.finish();
     const only = this.options.only;
     const errors = only ? this.errors.filter((error) => only.has(error.file)) : this.errors;
     return { root: this.root, rules: this.rules, errors, functionArity: this.functionArity };
@@ -994,11 +1038,40 @@ class Compiler {
       if (imports.has(name)) this.errors.push({ code: 'rego_compile_error', message: `import must not shadow import ${name}`, file: source.file, range: imported.range });
       imports.set(name, imported.path.terms);
     }
-    return { file: source.file, strict: this.options.strict, packageAnnotations: module.package.annotations, packagePath, globals, imports, usedImports: new Set() };
+    let cacheable: ModuleContext['cacheable'];
+    if (this.options.cache && source.text !== undefined) {
+      const slice = (node: { range: Ast.Range }) => source.text!.slice(node.range.start, node.range.end);
+      const signature = [source.file, this.options.strict === true, module.regoVersion, key, ...module.imports.map(slice), ...(module.package.annotations ?? []).map(slice)].join('\u0000');
+      cacheable = { text: source.text, signature };
+    }
+    return { file: source.file, strict: this.options.strict, packageAnnotations: module.package.annotations, packagePath, globals, imports, usedImports: new Set(), cacheable };
   }
 
   private addRule(context: ModuleContext, astRule: Ast.Rule): void {
-    const rule = this.convertRule(context, astRule, undefined);
+    const key = this.ruleKey(context, astRule);
+    let cached: CachedRule | undefined;
+    if (key !== undefined && this.options.errorsOnly) {
+      const found = this.options.cache!.peek(key, astRule.range.start);
+      // The same rule twice in a compilation (identical text) needs two objects.
+      if (found && !this.moved.has(found.value.rule)) {
+        cached = found.value;
+        this.moved.set(cached.rule, found.delta);
+      }
+    }
+    if (key !== undefined && !cached) cached = this.options.cache!.get(key, astRule.range.start);
+    let rule: Rule | undefined;
+    if (cached) {
+      rule = cached.rule;
+      for (const name of cached.usedImports) context.usedImports.add(name);
+      cached.dependencies ??= ruleDependencies(rule);
+      this.dependencies.set(rule, cached.dependencies);
+    } else {
+      const errorCount = this.errors.length;
+      const usedImports = new Set<string>();
+      rule = this.convertRule({ ...context, usedImports }, astRule, undefined);
+      for (const name of usedImports) context.usedImports.add(name);
+      if (key !== undefined && rule && this.errors.length === errorCount) this.options.cache!.set(key, astRule.range.start, { rule, usedImports: [...usedImports] });
+    }
     if (!rule) return;
     this.rules.push(rule);
     let node = this.root;
@@ -1008,6 +1081,23 @@ class Compiler {
     }
     node.hasRules = true;
     node.rules.push(rule);
+  }
+
+  /**
+   * The rule cache's key: the rule's text from its annotations on, its module's signature, and the
+   * package rule names and function arities among the words of its text (a superset of what it refers to).
+   */
+  private ruleKey(context: ModuleContext, astRule: Ast.Rule): string | undefined {
+    if (!context.cacheable) return undefined;
+    const start = Math.min(astRule.range.start, astRule.annotations?.[0]?.range.start ?? Infinity);
+    const text = context.cacheable.text.slice(start, astRule.range.end);
+    const mentioned: string[] = [];
+    for (const word of new Set(text.match(WORDS))) {
+      if (context.globals.has(word)) mentioned.push(word);
+      const arities = this.arityByName.get(word);
+      if (arities) mentioned.push(...arities);
+    }
+    return `${context.cacheable.signature}\u0000${mentioned.join(' ')}\u0000${text}`;
   }
 
   private convertRule(context: ModuleContext, astRule: Ast.Rule, parent: Rule | undefined): Rule | undefined {
@@ -1092,6 +1182,12 @@ class Compiler {
     return rule;
   }
 
+  /** Where a rule's head is now (a rule reused unmoved from the cache has moved since). */
+  private headRange(rule: Rule): Ast.Range {
+    const delta = this.moved.get(rule);
+    return delta ? { start: rule.headRange.start + delta, end: rule.headRange.end + delta } : rule.headRange;
+  }
+
   /** OPA's rule-kind conflicts: one document cannot be defined by rules of different kinds. */
   private checkConflicts(node: RuleNode): void {
     const rules = node.rules;
@@ -1099,19 +1195,19 @@ class Compiler {
       const kinds = new Set(rules.map((rule) => (rule.suffix.length > 0 ? 'object' : rule.kind)));
       const name = node.path.join('.');
       if (kinds.size > 1) {
-        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
+        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: this.headRange(rule) });
       }
       const defaults = rules.filter((rule) => rule.isDefault);
       if (defaults.length > 1) {
-        for (const rule of defaults.slice(1)) this.errors.push({ code: 'rego_type_error', message: `multiple default rules ${name} found`, file: rule.file, range: rule.headRange });
+        for (const rule of defaults.slice(1)) this.errors.push({ code: 'rego_type_error', message: `multiple default rules ${name} found`, file: rule.file, range: this.headRange(rule) });
       }
       const arities = new Set(rules.filter((rule) => rule.kind === 'function').map((rule) => rule.args?.length));
       if (arities.size > 1) {
-        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: rule.headRange });
+        for (const rule of rules) this.errors.push({ code: 'rego_type_error', message: `conflicting rules ${name} found`, file: rule.file, range: this.headRange(rule) });
       }
       if (node.children.size > 0 && rules.some((rule) => rule.kind === 'complete' || rule.kind === 'function' || (rule.kind === 'multi' && rule.suffix.length === 0))) {
         const rule = rules[0];
-        this.errors.push({ code: 'rego_type_error', message: `rule ${name} conflicts with rules below it`, file: rule.file, range: rule.headRange });
+        this.errors.push({ code: 'rego_type_error', message: `rule ${name} conflicts with rules below it`, file: rule.file, range: this.headRange(rule) });
       }
     }
     for (const child of node.children.values()) this.checkConflicts(child);
@@ -1129,10 +1225,8 @@ class Compiler {
     for (const [rule, node] of nodeOf) {
       let set = dependencies.get(node);
       if (!set) dependencies.set(node, (set = new Set()));
-      for (let current: Rule | undefined = rule; current; current = current.else) {
-        for (const path of referencedPaths(current)) {
-          for (const target of this.nodesFor(path)) set.add(target);
-        }
+      for (const path of this.dependencies.get(rule) ?? ruleDependencies(rule)) {
+        for (const target of this.nodesFor(path)) set.add(target);
       }
     }
     const state = new Map<RuleNode, 'visiting' | 'done'>();
@@ -1149,7 +1243,7 @@ class Compiler {
             reported.add(next);
             const names = [...cycle, next].map((entry) => entry.path.join('.'));
             const rule = next.rules[0];
-            this.errors.push({ code: 'rego_recursion_error', message: `rule ${next.path.join('.')} is recursive: ${names.join(' -> ')}`, file: rule.file, range: rule.headRange });
+            this.errors.push({ code: 'rego_recursion_error', message: `rule ${next.path.join('.')} is recursive: ${names.join(' -> ')}`, file: rule.file, range: this.headRange(rule) });
           }
         } else if (status === undefined) {
           visit(next);
@@ -1201,6 +1295,13 @@ function groundPrefix(ref: Ast.Term[]): string[] {
 }
 
 /** The ground prefixes of every data ref and function a rule reads. */
+/** The data paths a rule and its else branches read. */
+function ruleDependencies(rule: Rule): string[][] {
+  const paths: string[][] = [];
+  for (let current: Rule | undefined = rule; current; current = current.else) paths.push(...referencedPaths(current));
+  return paths;
+}
+
 function referencedPaths(rule: Rule): string[][] {
   const paths: string[][] = [];
   const visitTerm = (term: Term): void => {

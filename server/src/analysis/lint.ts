@@ -9,6 +9,7 @@ import type * as Ast from '../ast/nodes';
 import { termText } from '../ast/dump';
 import { builtinNamed } from '../builtins/index';
 import { isConstant } from '../ast/terms';
+import type { RuleCache } from './rule-cache';
 
 export type LintSeverity = 'warning' | 'information' | 'hint';
 
@@ -67,7 +68,9 @@ type Visitable = Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | As
 /** Calls `visit` for every node below `node` (terms, expressions, nested bodies). */
 function walk(node: Visitable, visit: (node: Visitable) => void): void {
   visit(node);
-  const each = (children: Visitable[]) => children.forEach((child) => walk(child, visit));
+  const each = (children: readonly Visitable[]) => {
+    for (const child of children) walk(child, visit);
+  };
   switch (node.type) {
     case 'ref':
       each(node.terms);
@@ -77,38 +80,51 @@ function walk(node: Visitable, visit: (node: Visitable) => void): void {
       each(node.items);
       break;
     case 'object':
-      node.entries.forEach(([key, value]) => each([key, value]));
+      for (const [key, value] of node.entries) {
+        walk(key, visit);
+        walk(value, visit);
+      }
       break;
     case 'arraycomprehension':
     case 'setcomprehension':
-      each([node.head, ...node.body]);
+      walk(node.head, visit);
+      each(node.body);
       break;
     case 'objectcomprehension':
-      each([node.key, node.value, ...node.body]);
+      walk(node.key, visit);
+      walk(node.value, visit);
+      each(node.body);
       break;
     case 'call':
-      each([node.operator, ...node.args]);
+      walk(node.operator, visit);
+      each(node.args);
       break;
     case 'templatestring':
       each(node.parts);
       break;
     case 'expr':
-      each([node.terms, ...node.with]);
+      walk(node.terms, visit);
+      each(node.with);
       break;
     case 'some':
       each(node.symbols);
       break;
     case 'every':
-      each([...(node.key ? [node.key] : []), node.value, node.domain, ...node.body]);
+      if (node.key) walk(node.key, visit);
+      walk(node.value, visit);
+      walk(node.domain, visit);
+      each(node.body);
       break;
     case 'query':
       each(node.body);
       break;
     case 'logical':
-      each([node.left, node.right]);
+      walk(node.left, visit);
+      walk(node.right, visit);
       break;
     case 'with':
-      each([node.target, node.value]);
+      walk(node.target, visit);
+      walk(node.value, visit);
       break;
     default:
       break;
@@ -152,16 +168,40 @@ function constantOutcome(expr: Ast.Expr): boolean | undefined {
   return undefined;
 }
 
-/** Lint findings for one module, without the checks named in `disabled`. */
-export function lintModule(module: Ast.Module, disabled: ReadonlySet<string> = new Set()): LintFinding[] {
+/** Per-rule findings kept between runs over a changing module (see RuleCache). */
+export type LintCache = RuleCache<RuleLint>;
+
+interface RuleLint {
+  findings: LintFinding[];
+  /** Every variable name the rule uses, for the unused-import check. */
+  names: string[];
+}
+
+/**
+ * Lint findings for one module, without the checks named in `disabled`. With the module's text and a
+ * cache, rules whose text did not change reuse their findings from the previous run.
+ */
+export function lintModule(module: Ast.Module, disabled: ReadonlySet<string> = new Set(), source?: { text: string; cache: LintCache }): LintFinding[] {
   const findings: LintFinding[] = [];
   const add = (code: string, message: string, range: Ast.Range, fix?: LintFix) => {
     if (!disabled.has(code)) findings.push({ code, severity: SEVERITY_OF.get(code) ?? 'warning', message, range, ...(fix ? { fix } : {}) });
   };
 
+  // A rule's findings depend on its text and on how the module's version and imports make it parse.
+  const context = source ? [module.regoVersion, ...module.imports.map((imported) => source.text.slice(imported.range.start, imported.range.end))].join('\u0000') : '';
+  const perRule = module.rules.map((rule) => {
+    if (!source) return lintRule(rule);
+    const key = `${context}\u0000${source.text.slice(rule.range.start, rule.range.end)}`;
+    const cached = source.cache.get(key, rule.range.start);
+    if (cached) return cached;
+    const computed = lintRule(rule);
+    source.cache.set(key, rule.range.start, computed);
+    return computed;
+  });
+  source?.cache.finish();
   // Names used anywhere in rules: for unused imports.
   const used = new Set<string>();
-  for (const rule of module.rules) for (const node of ruleNodes(rule)) walk(node, (inner) => inner.type === 'var' && used.add(inner.name));
+  for (const { names } of perRule) for (const name of names) used.add(name);
 
   const seenImports = new Map<string, Ast.Import>();
   for (const imported of module.imports) {
@@ -177,30 +217,45 @@ export function lintModule(module: Ast.Module, disabled: ReadonlySet<string> = n
     const name = imported.alias?.name ?? (last?.type === 'string' ? last.value : last?.type === 'var' ? last.name : undefined);
     if (name && name !== 'input' && name !== 'data' && !used.has(name)) add('unused-import', `import ${path}${imported.alias ? ` as ${name}` : ''} is never used`, imported.range, { title: 'Remove the unused import', edits: [{ range: imported.range, newText: '' }] });
   }
-
-  for (const rule of module.rules) {
-    const head = rule.head;
-    const first = head.ref[0];
-    if (first?.type === 'var' && head.ref.length === 1 && builtinNamed(first.name) && !first.name.includes('.')) {
-      add('shadowed-builtin', `${head.args ? 'function' : 'rule'} ${first.name} has the name of a built-in function, which it hides in this package`, first.range);
-    }
-    if (!head.assign && head.value && !head.generatedValue && !head.contains && !rule.default && head.key === undefined && head.ref.length === 1 && !head.args) {
-      add('use-assignment-operator', `use \`:=\` to give ${termText(first as Ast.Term)} its value: \`=\` also unifies, which is rarely meant in a rule head`, head.range);
-    }
-    lintBody(rule.body, add);
-    for (let clause = rule.else; clause; clause = clause.else) lintBody(clause.body, add);
-    // Deprecated built-ins and assignments, anywhere in the rule.
-    for (const node of ruleNodes(rule)) {
-      walk(node, (inner) => {
-        if (inner.type !== 'call') return;
-        const name = termText(inner.operator);
-        const builtin = builtinNamed(name);
-        if (builtin?.deprecated) add('deprecated-builtin', `${name} is deprecated${REPLACEMENTS[name] ? `: use ${REPLACEMENTS[name]} instead` : ''}`, inner.operator.range);
-      });
-    }
-    lintAssignments(rule, add);
-  }
+  for (const { findings: ruleFindings } of perRule) for (const finding of ruleFindings) if (!disabled.has(finding.code)) findings.push(finding);
   return findings;
+}
+
+/** The findings of the checks that look at one rule (else branches included), none turned off. */
+function lintRule(rule: Ast.Rule): RuleLint {
+  const findings: LintFinding[] = [];
+  const add = (code: string, message: string, range: Ast.Range) => findings.push({ code, severity: SEVERITY_OF.get(code) ?? 'warning', message, range });
+  const { counts, calls } = walkRule(rule);
+  const head = rule.head;
+  const first = head.ref[0];
+  if (first?.type === 'var' && head.ref.length === 1 && builtinNamed(first.name) && !first.name.includes('.')) {
+    add('shadowed-builtin', `${head.args ? 'function' : 'rule'} ${first.name} has the name of a built-in function, which it hides in this package`, first.range);
+  }
+  if (!head.assign && head.value && !head.generatedValue && !head.contains && !rule.default && head.key === undefined && head.ref.length === 1 && !head.args) {
+    add('use-assignment-operator', `use \`:=\` to give ${termText(first as Ast.Term)} its value: \`=\` also unifies, which is rarely meant in a rule head`, head.range);
+  }
+  lintBody(rule.body, add);
+  for (let clause = rule.else; clause; clause = clause.else) lintBody(clause.body, add);
+  // Deprecated built-ins and assignments, anywhere in the rule.
+  for (const call of calls) {
+    const name = termText(call.operator);
+    const builtin = builtinNamed(name);
+    if (builtin?.deprecated) add('deprecated-builtin', `${name} is deprecated${REPLACEMENTS[name] ? `: use ${REPLACEMENTS[name]} instead` : ''}`, call.operator.range);
+  }
+  lintAssignments(calls, counts, add);
+  return { findings, names: [...counts.keys()] };
+}
+
+/** Every variable name of a rule (with how often it occurs) and every call, else branches included. */
+function walkRule(rule: Ast.Rule): { counts: Map<string, number>; calls: Ast.CallTerm[] } {
+  const counts = new Map<string, number>();
+  const calls: Ast.CallTerm[] = [];
+  const visit = (node: Visitable) => {
+    if (node.type === 'var') counts.set(node.name, (counts.get(node.name) ?? 0) + 1);
+    else if (node.type === 'call') calls.push(node);
+  };
+  for (const node of ruleNodes(rule)) walk(node, visit);
+  return { counts, calls };
 }
 
 function lintBody(body: Ast.Body, add: (code: string, message: string, range: Ast.Range) => void): void {
@@ -213,16 +268,10 @@ function lintBody(body: Ast.Body, add: (code: string, message: string, range: As
 }
 
 /** `x := ...` where x is never read again in the rule. */
-function lintAssignments(rule: Ast.Rule, add: (code: string, message: string, range: Ast.Range) => void): void {
-  const assigned: Ast.VarTerm[] = [];
-  const counts = new Map<string, number>();
-  for (const node of ruleNodes(rule)) {
-    walk(node, (inner) => {
-      if (inner.type === 'var') counts.set(inner.name, (counts.get(inner.name) ?? 0) + 1);
-      if (inner.type === 'call' && inner.infix === ':=' && inner.args[0]?.type === 'var') assigned.push(inner.args[0]);
-    });
-  }
-  for (const variable of assigned) {
+function lintAssignments(calls: readonly Ast.CallTerm[], counts: ReadonlyMap<string, number>, add: (code: string, message: string, range: Ast.Range) => void): void {
+  for (const call of calls) {
+    const variable = call.infix === ':=' ? call.args[0] : undefined;
+    if (variable?.type !== 'var') continue;
     if (variable.name.startsWith('_') || (counts.get(variable.name) ?? 0) > 1) continue;
     add('unused-assignment', `${variable.name} is assigned but never used`, variable.range);
   }

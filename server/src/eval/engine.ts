@@ -6,7 +6,8 @@
  */
 import { ModuleParser } from '../ast/parse.js';
 import type { Import, Module, ParseError, Range } from '../ast/nodes.js';
-import { compile, compileQuery, type CompiledPolicy } from '../analysis/compile.js';
+import { compile, compileQuery, type CompileCache, type CompiledPolicy } from '../analysis/compile.js';
+import { RuleCache } from '../analysis/rule-cache.js';
 import type { Environment } from '../builtins/declaration.js';
 import { LineIndex } from '../syntax/line-index.js';
 import { ObjectValue, type Value } from '../value/value.js';
@@ -89,6 +90,8 @@ export class Engine {
   private compiled: CompiledPolicy | undefined;
   /** Compile errors of the modules that parse, for editor diagnostics. */
   private checked: { key: string; errors: LocatedError[] } | undefined;
+  /** Rules compiled before, so a keystroke recompiles only the rules it changed. */
+  private readonly ruleCache: CompileCache = new RuleCache();
   private data: Value = new ObjectValue();
 
   constructor(private readonly options: EngineOptions = {}) {}
@@ -130,8 +133,8 @@ export class Engine {
 
   private policy(): CompiledPolicy {
     this.compiled ??= compile(
-      [...this.sources].map(([file, source]) => ({ file, module: source.module })),
-      { strict: this.options.strict },
+      [...this.sources].map(([file, source]) => ({ file, module: source.module, text: source.text })),
+      { strict: this.options.strict, cache: this.ruleCache },
     );
     return this.compiled;
   }
@@ -151,7 +154,7 @@ export class Engine {
    * error is left out rather than hiding the other files' compile errors.
    */
   compileErrors(focus?: string[]): LocatedError[] {
-    const clean = [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module }));
+    const clean = [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module, text: source.text }));
     let only: Set<string> | undefined;
     if (focus) {
       // The packages of the focus files, in every file that declares them.
@@ -161,7 +164,7 @@ export class Engine {
     }
     const key = only ? [...only].sort().join('\u0000') : '*';
     if (this.checked?.key !== key) {
-      const errors = compile(clean, { strict: this.options.strict, only }).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
+      const errors = compile(clean, { strict: this.options.strict, only, cache: this.ruleCache, errorsOnly: true }).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
       this.checked = { key, errors };
     }
     return this.checked.errors;

@@ -131,6 +131,15 @@ export function ruleMarkdown(snapshot: Snapshot, path: string[], definitions: Ru
   const where = files > 1 ? ` in ${plural(files, 'file')}` : '';
   const hasDefault = definitions.some((definition) => definition.rule.default) ? ', one of them the default' : '';
   parts.push(`${capitalize(ruleKind(definitions))} \`${pathText(path)}\`: ${plural(definitions.length, 'definition')}${where}${hasDefault}.`);
+  const last = definitions[0]?.rule.head.args ? undefined : snapshot.lastValue?.(path[0] === 'data' ? path : ['data', ...path]);
+  if (last) {
+    const against = last.inputPath ? ` with input \`${/[^\\/]*$/.exec(last.inputPath)![0]}\`` : '';
+    if (last.text === undefined) parts.push(`Last evaluated${against}: undefined.`);
+    else {
+      const shown = last.text.length > 600 ? `${last.text.slice(0, 600)}\n…` : last.text;
+      parts.push(`Last evaluated${against}:\n\n\`\`\`rego\n${shown}\n\`\`\``);
+    }
+  }
   return parts.join('\n\n');
 }
 

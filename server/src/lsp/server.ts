@@ -40,7 +40,7 @@ import { ModuleParser } from '../ast/parse';
 import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, readText, type FileProblem, type FolderState } from './workspace';
-import { snapshotOf, type Snapshot } from '../ide/snapshot';
+import { snapshotOf, type LastValue, type Snapshot } from '../ide/snapshot';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
 import { formatModule } from '../ide/formatting';
@@ -55,7 +55,8 @@ import type { Module } from '../ast/nodes';
 import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation-pool';
 import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
-import { lintModule } from '../analysis/lint';
+import { lintModule, type LintCache } from '../analysis/lint';
+import { RuleCache } from '../analysis/rule-cache';
 import { CLIENT_COMMANDS, COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
@@ -200,11 +201,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const LINT_SEVERITIES = { warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
   /** Lint findings of a document that parses, with their fixes carried in `data` for code actions. */
+  /** Per open document: lint findings of its rules, reused while a rule's text is unchanged. */
+  const lintCaches = new Map<string, LintCache>();
   function lintDiagnostics(document: TextDocument, parses: boolean, settings: Settings): Diagnostic[] {
     const parser = parsers.get(document.uri);
     if (!parses || !parser) return [];
     const { module } = parser.parse(document.getText(), { regoVersion: settings.regoVersion });
-    return lintModule(module, new Set(settings.lint.disabled)).map((finding) => ({
+    let cache = lintCaches.get(document.uri);
+    if (!cache) lintCaches.set(document.uri, (cache = new RuleCache()));
+    return lintModule(module, new Set(settings.lint.disabled), { text: document.getText(), cache }).map((finding) => ({
       range: { start: document.positionAt(finding.range.start), end: document.positionAt(finding.range.end) },
       message: finding.message,
       code: finding.code,
@@ -337,6 +342,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    * What editor features see: the Rego documents of the document's folder (open ones as edited),
    * parsed, and the input that applies to the document. A document outside every folder stands alone.
    */
+  /** What each evaluated document (by folder and data path) last evaluated to, for hover. */
+  const lastValues = new Map<string, LastValue>();
+
   /** Snapshots stay valid until a document, a file or the input selection changes. */
   let snapshotStamp = 0;
   const snapshots = new Map<string, { stamp: number; snapshot: Snapshot }>();
@@ -354,11 +362,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const documentSettings = await settingsFor(uri);
     const file = pathOf(uri) ?? uri;
     const folder = pathOf(uri) ? workspace.folderOf(file, folders) : undefined;
-    if (!folder) return { snapshot: snapshotOf([{ file, text: document.getText() }], { regoVersion: documentSettings.regoVersion }), file };
+    const lastValue = (path: readonly string[]) => lastValues.get(`${folder ?? uri}\u0000${path.join('\u0000')}`);
+    if (!folder) return { snapshot: snapshotOf([{ file, text: document.getText() }], { regoVersion: documentSettings.regoVersion, lastValue }), file };
     const state = loadFolderModules(folder, documentSettings.regoVersion);
     const input = trusted ? workspace.inputFor(file, folder, selectedInputs.get(folder), openText).value : undefined;
     const data = trusted ? workspace.dataFor(folder, openText, documentSettings.roots) : undefined;
-    return { snapshot: snapshotOf(state.engine.modules(), { input, data }), file };
+    return { snapshot: snapshotOf(state.engine.modules(), { input, data, lastValue }), file };
   }
 
   /** Runs a request in the evaluation worker with what the user sees: every open document's text. */
@@ -393,7 +402,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!uri || !path || path[0] !== 'data') return { error: { code: 'invalid_request', message: 'rego.evaluate needs { uri, path } with a path starting at data' } };
     if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to evaluate rules.' } };
     const answer = await runRequest(uri, { kind: 'document', path }, token);
-    return toWire(answer.report!);
+    const report = answer.report!;
+    const folder = pathOf(uri) ? workspace.folderOf(pathOf(uri)!, folders) ?? uri : uri;
+    if (!report.error) lastValues.set(`${folder}\u0000${report.path.join('\u0000')}`, { text: report.undefined ? undefined : report.valueText, inputPath: report.inputPath });
+    return toWire(report);
   }
 
   /** Offsets become LSP ranges and file paths become URIs, so any LSP client can show the report. */
@@ -729,6 +741,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (pending) clearTimeout(pending);
     timers.delete(event.document.uri);
     parsers.delete(event.document.uri);
+    lintCaches.delete(event.document.uri);
     syntaxDiagnostics.delete(event.document.uri);
     documentSettings.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
