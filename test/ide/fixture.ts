@@ -1,7 +1,6 @@
 // Fixtures for editor-feature tests: Rego text with a cursor marker `|` (written `⌖` to keep `|` free
 // for Rego) and range markers `⟦ ⟧`; several files are separated by lines `-- name.rego --`.
 import { snapshotOf, type Snapshot } from '../../server/src/ide/snapshot';
-import type { Value } from '../../server/src/value/value';
 
 export interface Fixture {
   snapshot: Snapshot;

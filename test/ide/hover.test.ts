@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hover } from '../../server/src/ide/hover';
 import { KEYWORD_DOCS } from '../../server/src/ide/keywords';
-import { fromJS, type Value } from '../../server/src/value/value';
+import { fromJS } from '../../server/src/value/value';
 import { fixture } from './fixture';
 
 /** Hovers at the cursor: the text must contain every expected piece, and the range match the marked one. */

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from '../../server/src/ast/parse';
 import { dumpModule } from '../../server/src/ast/dump';
 import { LineIndex } from '../../server/src/syntax/line-index';
+import { RegoParser } from '../../server/src/syntax/parser';
 
 const corpus = fileURLToPath(new URL('./corpus/', import.meta.url));
 const update = process.env.UPDATE_SNAPSHOTS === '1';
@@ -44,3 +45,7 @@ for (const kind of ['ok', 'err'] as const) {
     });
   }
 }
+
+test('the grammar passes chevrotain\'s validations (the product skips them at start-up)', () => {
+  assert.doesNotThrow(() => new RegoParser(true));
+});

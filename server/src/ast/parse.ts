@@ -615,6 +615,13 @@ function fieldProblem(fields: Record<string, unknown>): string | undefined {
 function readMetadata(yamlText: string, range: Range): MetadataBlock {
   const document = parseDocument(yamlText, { prettyErrors: false });
   if (document.errors.length > 0) {
+    // OPA's parseAnnotations (v1/ast/parser.go) adds every comment on the next line to the open block, a
+    // second `# METADATA` line included, so two blocks without a blank line between them are one block of
+    // broken YAML there too. Say so rather than repeat the YAML library's complaint.
+    if (yamlText.split('\n').some((line) => line.trim().startsWith('METADATA'))) {
+      const message = 'invalid METADATA block: a `# METADATA` line right below a block continues that block; leave a blank line between two blocks';
+      return { error: { code: 'rego_parse_error', message, range } };
+    }
     return { error: { code: 'rego_parse_error', message: `invalid METADATA block: ${document.errors[0].message.split('\n')[0]}`, range } };
   }
   const data = document.toJS() as unknown;

@@ -11,6 +11,8 @@ import * as T from './tokens';
 import type { RegoToken } from './prepare';
 
 const CLOSERS = new Set<TokenType>([T.RBrace, T.RBracket, T.RParen]);
+/** Tokens that can stand in a query but never inside a set or object literal. */
+const QUERY_ONLY = new Set<TokenType>([T.Semicolon, T.Some, T.Every, T.Not, T.With]);
 
 export class RegoParser extends CstParser {
   // The alternatives of the busiest choices are built once: chevrotain's advice, since an array of
@@ -30,8 +32,13 @@ export class RegoParser extends CstParser {
   /** Index of the first token after the statement being parsed; gates never look past it. */
   limit = 0;
 
-  constructor() {
-    super(T.parserTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3 });
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion). They find nothing in a
+   * grammar that passed them once and cost about half a second, so the product skips them and a
+   * test runs them.
+   */
+  constructor(validate = false) {
+    super(T.parserTokens, { recoveryEnabled: true, nodeLocationTracking: 'onlyOffset', maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -141,6 +148,33 @@ export class RegoParser extends CstParser {
     for (let i = brace.idx + 1; i < end; i++) {
       const token = this.allTokens[i];
       if (token.tokenType === T.Colon) return false;
+      const inner = this.matchOf(token);
+      if (inner > i) i = inner;
+    }
+    return true;
+  }
+
+  /**
+   * The bracket at LA(k) is the first term of a longer expression: after its closing bracket comes an
+   * infix operator, `:=` or `=`, the comma of `k, v in xs`, or a glued `.`, `[` or `(`. OPA reads
+   * `p if {1} == x` that way: it parses what follows `if` as one literal and falls back to a braced body
+   * only when that literal is a set and nothing else (`parseRules` in OPA's v1/ast/parser.go). A brace
+   * that holds `:=`, `;`, `some` or the like cannot be a set, so OPA falls back to a body there and so
+   * do we: the mistake is then reported after the body, where OPA reports it.
+   */
+  private expressionContinuesAfter(k: number): boolean {
+    const brace = this.token(k);
+    const end = this.matchOf(brace);
+    const next = end >= 0 ? this.at(end + 1) : undefined;
+    if (next === undefined) return false;
+    const type = next.tokenType;
+    const continues =
+      type === T.Comma || tokenMatches(next, T.BinaryOperator) || tokenMatches(next, T.AssignOperator) ||
+      (next.adj === true && (type === T.Dot || type === T.LBracket || type === T.LParen));
+    if (!continues) return false;
+    for (let i = brace.idx + 1; i < end; i++) {
+      const token = this.allTokens[i];
+      if (QUERY_ONLY.has(token.tokenType) || tokenMatches(token, T.AssignOperator)) return false;
       const inner = this.matchOf(token);
       if (inner > i) i = inner;
     }
@@ -258,7 +292,11 @@ export class RegoParser extends CstParser {
     });
   });
 
-  /** `if <literal>`, `if { ... }` or (v0) `{ ... }`. */
+  /**
+   * `if <literal>`, `if { ... }` or (v0) `{ ... }`. `else` shares this rule, though OPA's parseElse reads
+   * any brace after `else ... if` as a body: after `else` we accept an object or a brace-led expression
+   * that OPA rejects, which costs nothing and keeps one rule.
+   */
   private ruleBody = this.RULE('ruleBody', () => {
     this.OR([
       {
@@ -269,8 +307,9 @@ export class RegoParser extends CstParser {
           this.OR2({
             MAX_LOOKAHEAD: 1,
             DEF: [
-              // `if { a } or { b }` is one logical literal, not a body followed by more.
-              { GATE: () => this.braceIsBody() && !this.logicalAfter(1), ALT: () => this.SUBRULE(this.body) },
+              // `if { a } or { b }` is one logical literal, not a body followed by more, and `if {1} == x`
+              // is one literal whose first term is a set.
+              { GATE: () => this.braceIsBody() && !this.logicalAfter(1) && !this.expressionContinuesAfter(1), ALT: () => this.SUBRULE(this.body) },
               { ALT: () => this.SUBRULE(this.literal) },
             ],
           });
