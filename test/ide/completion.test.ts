@@ -1,6 +1,6 @@
 // Completion in each context: statements at the margin, names in scope in bodies (locals, rules,
 // imports, built-ins with placeholders, keywords), members after a dot (data paths, input keys,
-// built-in namespaces), and paths after `import` and `package`. A marked range is the text replaced.
+// built-in namespaces, keys of locals and rules with a known shape), and paths after `import` and `package`. A marked range is the text replaced.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completions, type CompletionItem } from '../../server/src/ide/completion';
@@ -12,8 +12,8 @@ import { fixture } from './fixture';
  * Completes at the cursor. Each expected label must be offered with the given fields, or (false) not be
  * offered; with `exact`, nothing else may be offered. Every item must replace the marked range, if any.
  */
-function check(source: string, expected: Record<string, Partial<CompletionItem> | false>, options: { input?: Value; exact?: boolean } = {}): CompletionItem[] {
-  const { snapshot, file, offset, ranges } = fixture(source, { input: options.input });
+function check(source: string, expected: Record<string, Partial<CompletionItem> | false>, options: { input?: Value; data?: Value; exact?: boolean } = {}): CompletionItem[] {
+  const { snapshot, file, offset, ranges } = fixture(source, { input: options.input, data: options.data });
   const items = completions(snapshot, file, offset);
   const byLabel = new Map(items.map((item) => [item.label, item]));
   for (const [label, fields] of Object.entries(expected)) {
@@ -183,4 +183,53 @@ test('data. offers the keys of the data files beside packages and rules', () => 
   assert.deepEqual(keys.sort(), [['max_lines', 'number'], ['teams', 'object']]);
   const root = completions(snapshot, 'app.rego', text.indexOf('config'));
   assert.ok(root.some((item) => item.label === 'config'), 'data. offers config');
+});
+
+const USERS = fromJS({ user: { name: 'alice', roles: ['admin'], 'not-a-name': 1 }, users: [{ name: 'bob', email: 'bob@example.com' }] });
+
+test('after a local bound to an input path come the keys there', () => {
+  check('package p\n\nallow if {\n  x := input.user\n  x.⟦⌖⟧\n}\n', { name: { kind: 'field', detail: 'string' }, roles: { kind: 'field', detail: 'array' } }, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  x := input\n  x.user.⟦r⌖⟧\n}\n', { name: {}, roles: {} }, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  y := input.user\n  x := y\n  x.⌖\n}\n', { name: {}, roles: {} }, { input: USERS, exact: true });
+  check('package p\n\nimport input.user as u\n\nallow if {\n  x := u\n  x.⌖\n}\n', { name: {}, roles: {} }, { input: USERS, exact: true });
+});
+
+test('after a local bound to an element of an input list come the keys of its elements', () => {
+  check('package p\n\nallow if {\n  some x in input.users\n  x.⌖\n}\n', { name: { detail: 'string' }, email: { detail: 'string' } }, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  some i, x in input.users\n  x.⌖\n}\n', { name: {}, email: {} }, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  x := input.users[_]\n  x.⌖\n}\n', { name: {}, email: {} }, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  every x in input.users {\n    x.⌖\n  }\n}\n', { name: {}, email: {} }, { input: USERS, exact: true });
+  check('package p\n\nnames := [n | some x in input.users; n := x.⌖]\n', { name: {}, email: {} }, { input: USERS, exact: true });
+});
+
+test('after a local bound to a data path come the keys of the data files', () => {
+  const data = fromJS({ config: { max_lines: 100, teams: { a: [] } } });
+  check('package p\n\nallow if {\n  c := data.config\n  c.⌖\n}\n', { max_lines: { kind: 'field', detail: 'number' }, teams: { detail: 'object' } }, { data, exact: true });
+  check('package p\n\nallow if {\n  c := data.config\n  c.teams.⌖\n}\n', { a: { detail: 'array' } }, { data, exact: true });
+});
+
+test('after a rule whose value is an object literal, or a local bound to it, come its keys', () => {
+  const limits = 'package p\n\nlimits := {"max": 1, "min": 0, "not a name": 2, "nested": {"depth": 3}}\n\n';
+  const keys = { max: { kind: 'field', detail: 'number', documentation: '```rego\n"max": 1\n```' }, min: {}, nested: { detail: 'object' } } as const;
+  check(`${limits}allow if limits.⟦⌖⟧\n`, keys, { exact: true });
+  check(`${limits}allow if {\n  l := limits\n  l.⌖\n}\n`, keys, { exact: true });
+  check(`${limits}allow if {\n  l := limits.nested\n  l.⌖\n}\n`, { depth: {} }, { exact: true });
+  check(`${limits}allow if data.p.limits.nested.⌖\n`, { depth: {} }, { exact: true });
+  check('-- lib.rego --\npackage lib\n\nlimits := {"max": 1}\n-- main.rego --\npackage main\n\nimport data.lib\n\nallow if {\n  l := lib.limits\n  l.⌖\n}\n', { max: {} }, { exact: true });
+});
+
+test('after a local bound to an object literal come its keys', () => {
+  check('package p\n\nallow if {\n  x := {"a": 1, "b": "two", "c": {"d": true}}\n  x.⟦⌖⟧\n}\n', { a: { detail: 'number' }, b: { detail: 'string' }, c: { detail: 'object' } }, { exact: true });
+  check('package p\n\nallow if {\n  x := {"a": 1, "b": "two", "c": {"d": true}}\n  x.c.⌖\n}\n', { d: { detail: 'boolean' } }, { exact: true });
+  check('package p\n\nallow if {\n  x = {"a": 1}\n  x.⌖\n}\n', { a: {} }, { exact: true });
+});
+
+test('a local of unknown shape offers nothing', () => {
+  check('package p\n\nf(x) := y if {\n  y := x.⌖\n}\n', {}, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  x := count(input.users)\n  x.⌖\n}\n', {}, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  [a, b] := [input.user, 1]\n  a.⌖\n}\n', {}, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  some k, v in input.user\n  k.⌖\n}\n', {}, { input: USERS, exact: true });
+  check('package p\n\nallow if {\n  x := {"a": 1}\n  x.b.⌖\n}\n', {}, { exact: true });
+  // Rules defined by each other lead nowhere, and must not loop.
+  check('package p\n\na := b\nb := a\n\nallow if {\n  x := a\n  x.⌖\n}\n', {}, { exact: true });
 });

@@ -256,3 +256,62 @@ test('rename refuses a local name already in scope', () => {
 test('rename allows a free name', () => {
   checkRename('package p\n\nal⌖low if input.x\n', 'permit', 'package p\n\npermit if input.x\n');
 });
+
+// Rename must not change what any name means: each case below would capture a name, or be captured.
+test('rename refuses a local name used by a variable of an inner scope where the local is used', () => {
+  checkRename('package p\n\nallow if {\n  x⌖ := 1\n  ys := [y | some y in input.ys; y > x]\n  count(ys) > 0\n}\n', 'y', /`y` is declared in an inner scope where `x` is used \(main\.rego, line 5\)/);
+  checkRename('package p\n\nallow if {\n  x := 1\n  ys := [y⌖ | some y in input.ys; y > x]\n}\n', 'x', /`x` is already in scope/);
+  checkRename('package p\n\nallow if {\n  x⌖ := 1\n  ys := [y | y = input.ys[_]]\n  x > 0\n}\n', 'y', /`y` is a variable of an inner scope \(main\.rego, line 5\) bound by unification/);
+});
+
+test('rename refuses a local name that is a rule or import used where the local is visible', () => {
+  checkRename('package p\n\nlimit := 10\n\nallow if {\n  x⌖ := input.n\n  x < limit\n}\n', 'limit', /`limit` is a rule of this package used where `x` is visible \(main\.rego, line 7\)/);
+  checkRename('package p\n\nlimit := 10\n\nallow if {\n  x⌖ := input.n\n  ys := [v | some v in input.vs; v < limit]\n  x < count(ys)\n}\n', 'limit', /rule of this package used where `x` is visible/);
+  checkRename('package p\n\nimport data.lib.users as u\n\nallow if {\n  x⌖ := input.name\n  u.admins[x]\n}\n', 'u', /`u` is an import used where `x` is visible/);
+  checkRename('package p\n\nlimit := 10\n\nallow if {\n  x⌖ = input.n\n  x > 1\n}\n', 'limit', /`x` is bound by unification, so renamed to `limit` it would mean the rule `limit`/);
+});
+
+test('rename refuses a rule name that a variable uses where the rule is referenced', () => {
+  checkRename('package p\n\nlim⌖it := 10\n\nallow if {\n  max := 5\n  input.n < limit\n}\n', 'max', /A variable named `max` is in scope where `limit` is used \(main\.rego, line 7\)/);
+  // A variable bound by unification would become a reference to the rule even where the rule was not used.
+  checkRename('package p\n\nlim⌖it := 10\n\na if input.n < limit\n\nb if {\n  m = input.m\n  m > 1\n}\n', 'm', /`m` is a variable bound by unification \(main\.rego, line 8\): it would come to mean the renamed rule/);
+  checkRename(
+    '-- lib.rego --\npackage lib\n\nis_ad⌖min(user) if user.admin\n-- main.rego --\npackage main\n\nimport data.lib.is_admin\n\nallow if {\n  check := input.check\n  is_admin(input.user)\n}\n',
+    'check',
+    /A variable named `check` is in scope where `is_admin` is used \(main\.rego, line 7\)/,
+  );
+});
+
+test('rename refuses a rule name taken by a rule prefix, an import or a called built-in', () => {
+  checkRename('package p\n\nroles.admin := true\n\nal⌖low if input.x\n', 'roles', /`data\.p\.roles` is already used by the rule `data\.p\.roles\.admin`/);
+  checkRename('package p\n\nimport data.lib.users\n\nal⌖low if input.x\n\nok if allow\n', 'users', /`users` is already imported \(main\.rego, line 3\)/);
+  checkRename('package p\n\nal⌖low if input.x\n\nok if count(input.xs) > 0\n', 'count', /`count` is a built-in function called here \(main\.rego, line 5\)/);
+  checkRename('package p\n\nimport data.lib.users as u⌖\n\nallow if {\n  people := input.people\n  u.admins[people]\n}\n', 'people', /A variable named `people` is in scope where `u` is used/);
+});
+
+test('rename refuses names that are not identifiers, keywords and roots', () => {
+  for (const name of ['not a name', '1st', 'a-b', '', 'x.y']) checkRename('package p\n\nallow⌖ := true\n', name, /not a valid Rego name/);
+  for (const name of ['if', 'contains', 'in', 'some', 'every', 'not', 'with', 'as', 'default', 'else', 'import', 'package', 'true', 'false', 'null']) {
+    checkRename('package p\n\nallow⌖ := true\n', name, /is a keyword, and keywords are reserved/);
+    checkRename('package p\n\nallow if {\n  x⌖ := 1\n  x > 0\n}\n', name, /is a keyword, and keywords are reserved/);
+  }
+  for (const name of ['data', 'input']) checkRename('package p\n\nallow if {\n  x⌖ := 1\n  x > 0\n}\n', name, /is reserved in Rego: it is the root/);
+});
+
+test('rename allows names that are only used where they cannot clash', () => {
+  // A name used only in another rule, as a local or as a reference to a rule.
+  checkRename('package p\n\na if {\n  x⌖ := 1\n  x > 0\n}\n\nb if {\n  y := 2\n  y > 1\n}\n', 'y', 'package p\n\na if {\n  y := 1\n  y > 0\n}\n\nb if {\n  y := 2\n  y > 1\n}\n');
+  checkRename(
+    'package p\n\nlimit := 10\n\nother if input.n < limit\n\nallow if {\n  x⌖ := input.n\n  x > 1\n}\n',
+    'limit',
+    'package p\n\nlimit := 10\n\nother if input.n < limit\n\nallow if {\n  limit := input.n\n  limit > 1\n}\n',
+  );
+  // An inner scope that declares the name with `some` and does not use the renamed local merely shadows it.
+  checkRename(
+    'package p\n\nallow if {\n  x⌖ := 1\n  ys := [y | some y in input.ys]\n  x < count(ys)\n}\n',
+    'y',
+    'package p\n\nallow if {\n  y := 1\n  ys := [y | some y in input.ys]\n  y < count(ys)\n}\n',
+  );
+  // A rule renamed to a variable's name, where that variable's rule does not reference it.
+  checkRename('package p\n\nlim⌖it := 10\n\na if input.n < limit\n\nb if {\n  max := 3\n  max > 1\n}\n', 'max', 'package p\n\nmax := 10\n\na if input.n < max\n\nb if {\n  max := 3\n  max > 1\n}\n');
+});

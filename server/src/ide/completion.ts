@@ -1,11 +1,13 @@
 /**
  * Completion items as plain data. What is offered depends on where the cursor is: after `import ` or
  * `package ` come paths; after a dot come the members of what is before it (packages and rules below a
- * `data` path, keys of the active input, members of a built-in namespace such as `strings.`); at the
+ * `data` path, keys of the active input, members of a built-in namespace such as `strings.`, keys of a
+ * local or rule whose value has a known shape); at the
  * left margin come statements (rule skeletons, `default`, `import`); elsewhere come the names in scope
  * (locals, rules of the package, imports), built-ins with a placeholder per parameter, and keywords.
  * Each item says which text it replaces, so a client need not guess word boundaries.
  */
+import type * as Ast from '../ast/nodes';
 import type { Range } from '../ast/nodes';
 import { BUILTINS } from '../builtins/index';
 import type { Builtin } from '../builtins/declaration';
@@ -16,7 +18,7 @@ import { inCommentOrString, nameBefore, openBrackets, tokensOf } from './lexical
 import { pathText } from './resolve';
 import { builtinSignature, callSnippet, functionSignature } from './signatures';
 import type { Snapshot } from './snapshot';
-import { pathKey, startsWith, symbolIndex, type InputSegment, type LocalSymbol, type ModuleSymbols, type RuleDefinition, type ScopeRecord, type SymbolIndex } from './symbols';
+import { groundPrefix, pathKey, scopeAt, startsWith, symbolIndex, type InputSegment, type LocalSymbol, type ModuleSymbols, type RuleDefinition, type SymbolIndex } from './symbols';
 
 export type CompletionKind = 'keyword' | 'snippet' | 'function' | 'builtin' | 'rule' | 'variable' | 'package' | 'field';
 
@@ -188,15 +190,223 @@ function documentKeys(context: Context, value: Value | undefined, root: string, 
 }
 
 /**
+ * What a name before a dot is known to hold: a place in the input or in data (where rules, packages and
+ * data files say what is below it), or an object written in the policy. Unknown shapes offer nothing.
+ */
+type Shape =
+  | { kind: 'input'; path: InputSegment[] }
+  | { kind: 'data'; path: InputSegment[] }
+  | { kind: 'object'; file: string; term: Ast.ObjectTerm }
+  | undefined;
+
+/** How far one name may lead to another (`a := b`, `b := c.d`, ...) before the shape counts as unknown, which also ends cycles. */
+const SHAPE_DEPTH = 10;
+
+/** The members of a shape, as completion items. */
+function shapeMembers(context: Context, shape: Shape, depth: number): CompletionItem[] {
+  switch (shape?.kind) {
+    case 'input':
+      return inputChildren(context, shape.path);
+    case 'data':
+      return dataMembers(context, shape.path, depth);
+    case 'object':
+      return objectKeys(context, shape.file, shape.term);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Members below a data path: packages and rules, keys of the data files, and, where the path is a rule or
+ * lies inside one, the keys of the rule's value (`limits := {"max": 1}` gives `limits.max`).
+ */
+function dataMembers(context: Context, path: InputSegment[], depth: number): CompletionItem[] {
+  const ground = path.every((part): part is string => typeof part === 'string');
+  const items = new Map<string, CompletionItem>();
+  const found = ground ? dataChildren(context, path, true) : documentKeys(context, inputValueAt(context.snapshot.data, path.slice(1)), 'data', path.slice(1), 'the data files');
+  for (const item of found) items.set(item.label, item);
+  for (let length = path.length; length > 1; length--) {
+    const prefix = path.slice(0, length);
+    if (!prefix.every((part): part is string => typeof part === 'string')) continue;
+    const definitions = context.index.rulesAt(prefix);
+    if (definitions.length === 0) continue;
+    for (const definition of definitions) {
+      const head = definition.rule.head;
+      // Only a rule with one value has keys: not a function, a multi-value rule or a rule with variables in its name.
+      if (head.args || head.key || !head.value || head.generatedValue || groundPrefix(head.ref).length !== head.ref.length) continue;
+      const shape = descend(context, termShape(context, definition.file, head.value, depth + 1), path.slice(length), depth + 1);
+      for (const item of shapeMembers(context, shape, depth + 1)) if (!items.has(item.label)) items.set(item.label, item);
+    }
+    break;
+  }
+  return [...items.values()];
+}
+
+/** The constant keys of an object written in the policy, each with its value's type and text. */
+function objectKeys(context: Context, file: string, term: Ast.ObjectTerm): CompletionItem[] {
+  const text = context.snapshot.get(file)?.text ?? '';
+  const items = new Map<string, CompletionItem>();
+  for (const [key, value] of term.entries) {
+    if (key.type !== 'string' || !IDENTIFIER.test(key.value) || items.has(key.value)) continue;
+    const source = text.slice(key.range.start, value.range.end);
+    const item: CompletionItem = {
+      label: key.value,
+      kind: 'field',
+      documentation: `\`\`\`rego\n${source.length > 200 ? `${source.slice(0, 200)}…` : source}\n\`\`\``,
+      range: context.range,
+      sortText: sortText('rule', key.value),
+    };
+    const type = TERM_TYPES[value.type];
+    if (type) item.detail = type;
+    items.set(key.value, item);
+  }
+  return [...items.values()];
+}
+
+/** The type a literal term has, as `typeOf` names the types of values. */
+const TERM_TYPES: Partial<Record<Ast.Term['type'], string>> = {
+  null: 'null',
+  boolean: 'boolean',
+  number: 'number',
+  string: 'string',
+  templatestring: 'string',
+  array: 'array',
+  arraycomprehension: 'array',
+  set: 'set',
+  setcomprehension: 'set',
+  object: 'object',
+  objectcomprehension: 'object',
+};
+
+/** A shape followed down some keys; an element picked by a variable is `null`. */
+function descend(context: Context, shape: Shape, segments: InputSegment[], depth: number): Shape {
+  if (!shape || segments.length === 0) return shape;
+  switch (shape.kind) {
+    case 'input':
+      return { kind: 'input', path: [...shape.path, ...segments] };
+    case 'data':
+      return { kind: 'data', path: [...shape.path, ...segments] };
+    case 'object': {
+      const [first, ...rest] = segments;
+      const entry = shape.term.entries.find(([key]) => key.type === 'string' && key.value === first);
+      return entry ? descend(context, termShape(context, shape.file, entry[1], depth + 1), rest, depth + 1) : undefined;
+    }
+  }
+}
+
+/** The shape of a term in a file: an object literal, or a ref whose first name has a shape of its own. */
+function termShape(context: Context, file: string, term: Ast.Term, depth: number): Shape {
+  if (depth > SHAPE_DEPTH) return undefined;
+  if (term.type === 'object') return { kind: 'object', file, term };
+  const terms = term.type === 'ref' ? term.terms : term.type === 'var' ? [term] : undefined;
+  const head = terms?.[0];
+  if (!terms || head?.type !== 'var') return undefined;
+  // The symbol index already knows what the first name means there, scoping and imports included.
+  const occurrence = context.index.module(file)?.occurrences.find((candidate) => candidate.range.start === head.range.start && candidate.range.end === head.range.end);
+  const symbol = occurrence?.symbol;
+  let shape: Shape;
+  if (symbol?.kind === 'local') shape = localShape(context, symbol.local, depth + 1);
+  else if (symbol?.kind === 'data') shape = { kind: 'data', path: symbol.path };
+  else if (symbol?.kind === 'input') shape = { kind: 'input', path: symbol.path };
+  else if (symbol?.kind === 'import') shape = symbol.import.root === 'data' ? { kind: 'data', path: ['data', ...symbol.import.path] } : { kind: 'input', path: symbol.import.path };
+  const segments = terms.slice(1).map((part): InputSegment => (part.type === 'string' ? part.value : part.type === 'number' && /^\d+$/.test(part.text) ? Number(part.text) : null));
+  return descend(context, shape, segments, depth + 1);
+}
+
+/**
+ * The shape of a local from what binds it: `x := term` and `x = term` give the term's shape; `some x in xs`,
+ * `some k, x in xs` and `every x in xs` give the shape of an element of `xs`. Arguments, keys and
+ * destructured patterns have no known shape.
+ */
+function localShape(context: Context, local: LocalSymbol, depth: number): Shape {
+  if (depth > SHAPE_DEPTH) return undefined;
+  const document = context.snapshot.get(local.file);
+  const binding = document && bindingOf(document.module, local);
+  if (!binding) return undefined;
+  const shape = termShape(context, local.file, binding.term, depth + 1);
+  return binding.element ? descend(context, shape, [null], depth + 1) : shape;
+}
+
+/** The term a local is bound to, and whether the local is one element of it; found by walking down to the declaration. */
+function bindingOf(module: Ast.Module, local: LocalSymbol): { term: Ast.Term; element: boolean } | undefined {
+  const at = local.declaration;
+  const holds = (range: Range) => range.start <= at.start && at.end <= range.end;
+  const isLocal = (term: Ast.Term | undefined) => term?.type === 'var' && term.range.start === at.start && term.range.end === at.end;
+  const inTerm = (term: Ast.Term): { term: Ast.Term; element: boolean } | undefined => {
+    if (!holds(term.range)) return undefined;
+    switch (term.type) {
+      case 'arraycomprehension':
+      case 'setcomprehension':
+      case 'objectcomprehension':
+        return inBody(term.body);
+      case 'call':
+        return firstOf(term.args, inTerm);
+      case 'ref':
+        return firstOf(term.terms, inTerm);
+      case 'array':
+      case 'set':
+        return firstOf(term.items, inTerm);
+      case 'object':
+        return firstOf(term.entries.flat(), inTerm);
+      case 'templatestring':
+        return firstOf(term.parts, (part) => (part.type === 'expr' ? inExpr(part) : inTerm(part)));
+      default:
+        return undefined;
+    }
+  };
+  const inExpr = (expr: Ast.Expr): { term: Ast.Term; element: boolean } | undefined => {
+    if (!holds(expr.range)) return undefined;
+    const terms = expr.terms;
+    switch (terms.type) {
+      case 'some': {
+        const [membership] = terms.symbols;
+        if (membership?.type !== 'call' || terms.symbols.length !== 1 || membership.args.length < 2) return undefined;
+        const domain = membership.args[membership.args.length - 1];
+        // `some x in xs` binds an element; `some k, x in xs` a key and an element, and keys have no shape here.
+        return isLocal(membership.args[membership.args.length - 2]) ? { term: domain, element: true } : inTerm(domain);
+      }
+      case 'every':
+        return isLocal(terms.value) ? { term: terms.domain, element: true } : (inTerm(terms.domain) ?? inBody(terms.body));
+      case 'query':
+        return inBody(terms.body);
+      case 'logical':
+        return inExpr(terms.left) ?? inExpr(terms.right);
+      default:
+        if (terms.type === 'call' && (terms.infix === ':=' || terms.infix === '=') && terms.args.length === 2) {
+          const [left, right] = terms.args;
+          if (isLocal(left)) return { term: right, element: false };
+          if (terms.infix === '=' && isLocal(right)) return { term: left, element: false };
+        }
+        return inTerm(terms);
+    }
+  };
+  const inBody = (body: Ast.Body) => firstOf(body, inExpr);
+  for (const rule of module.rules) {
+    for (let clause: Ast.Rule | undefined = rule; clause; clause = clause.else) {
+      if (!holds(clause.range)) continue;
+      const head = clause.head;
+      const found = inBody(clause.body) ?? firstOf([head.key, head.value].filter((term): term is Ast.Term => term !== undefined), inTerm);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const found = find(item);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * Locals visible at the offset: the innermost scope's chain, with `:=` and `some` declarations only once
  * a newline or `;` ends the declaring expression, and without the word being typed.
  */
 function localsAt(context: Context): LocalSymbol[] {
   const { symbols, offset, range } = context;
-  let innermost: ScopeRecord | undefined;
-  for (const scope of symbols.scopes) {
-    if (scope.range.start <= offset && offset <= scope.range.end && (!innermost || scope.range.end - scope.range.start <= innermost.range.end - innermost.range.start)) innermost = scope;
-  }
+  let innermost = scopeAt(symbols, offset);
   if (!innermost && openBrackets(tokensOf(symbols.document), offset).length > 0) {
     // The rule around the cursor is unfinished and its tree ends before the cursor: use the last rule begun.
     innermost = symbols.scopes.filter((scope) => scope.kind === 'rule' && scope.range.start < offset).sort((a, b) => b.range.start - a.range.start)[0];
@@ -296,14 +506,15 @@ function memberCompletions(context: Context, segments: string[]): CompletionItem
   const prefix = `${segments.join('.')}.`;
   const namespace = callableBuiltins().filter((builtin) => builtin.name.startsWith(prefix));
   // An unknown name reads as a variable bound by unification; a built-in namespace is the likelier meaning.
-  if (localsAt(context).some((local) => local.name === head && (local.binding !== 'unification' || namespace.length === 0))) return [];
-  if (head === 'data') return dataChildren(context, ['data', ...rest], true);
+  const local = localsAt(context).find((candidate) => candidate.name === head);
+  if (local && (local.binding !== 'unification' || namespace.length === 0)) return shapeMembers(context, descend(context, localShape(context, local, 0), rest, 0), 0);
+  if (head === 'data') return dataMembers(context, ['data', ...rest], 0);
   if (head === 'input') return inputChildren(context, rest);
   const imported = symbols.imports.find((candidate) => candidate.name === head);
   if (imported) {
-    return imported.root === 'data' ? dataChildren(context, ['data', ...imported.path, ...rest], true) : inputChildren(context, [...imported.path, ...rest]);
+    return imported.root === 'data' ? dataMembers(context, ['data', ...imported.path, ...rest], 0) : inputChildren(context, [...imported.path, ...rest]);
   }
-  if (symbols.globals.has(head) && symbols.packagePath) return dataChildren(context, [...symbols.packagePath, head, ...rest], true);
+  if (symbols.globals.has(head) && symbols.packagePath) return dataMembers(context, [...symbols.packagePath, head, ...rest], 0);
   // A built-in namespace: `strings.` lists `strings.replace_n` as `replace_n`, `crypto.` lists `x509` once.
   const items = new Map<string, CompletionItem>();
   for (const builtin of namespace) {

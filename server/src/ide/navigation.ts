@@ -8,7 +8,7 @@ import type { Range } from '../ast/nodes';
 import { KEYWORDS } from '../syntax/tokens';
 import { occurrencesOf, pathText, resolve, type Target } from './resolve';
 import type { Snapshot } from './snapshot';
-import { symbolIndex, type Occurrence } from './symbols';
+import { pathKey, scopeAt, startsWith, symbolIndex, type ImportSymbol, type LocalSymbol, type ModuleSymbols, type Occurrence, type ScopeRecord, type SymbolIndex } from './symbols';
 
 export interface Location {
   file: string;
@@ -125,37 +125,196 @@ export function prepareRename(snapshot: Snapshot, file: string, offset: number):
 }
 
 const RESERVED = new Set([...KEYWORDS.keys(), 'data', 'input']);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why `newName` cannot be a name at all: not an identifier, or a keyword or root of Rego. */
+function invalidName(newName: string): string | undefined {
+  if (!IDENTIFIER.test(newName)) return `\`${newName}\` is not a valid Rego name: use letters, digits and \`_\`, not starting with a digit.`;
+  if (newName === 'data' || newName === 'input') return `\`${newName}\` is reserved in Rego: it is the root of the ${newName === 'data' ? 'data' : 'input'} document.`;
+  if (RESERVED.has(newName)) return `\`${newName}\` is a keyword, and keywords are reserved in Rego.`;
+  return undefined;
+}
 
 /**
- * Why renaming to `newName` would change what names mean: a rule or package already at the new path,
- * or a variable of the same name in the same scope. Undefined when the new name is free.
+ * Why renaming to `newName` would change what names mean, or undefined when the new name is free. A
+ * rename is refused rather than allowed to capture: afterwards every occurrence of the renamed symbol
+ * must still mean it, and every other name must still mean what it meant before.
  */
 function renameClash(snapshot: Snapshot, file: string, offset: number, newName: string): string | undefined {
-  const target = resolve(snapshot, file, offset)?.target;
-  if (!target) return undefined;
-  if (target.kind === 'rule' || target.kind === 'package' || target.kind === 'data') {
-    const path = [...target.path.slice(0, -1), newName];
-    const index = symbolIndex(snapshot);
-    if (index.rulesAt(path).length > 0) return `A rule named \`${pathText(path)}\` already exists.`;
-    if (index.packages.some((definition) => definition.path.join('.') === path.join('.'))) return `A package \`${pathText(path)}\` already exists.`;
+  const resolution = resolve(snapshot, file, offset);
+  if (!resolution?.occurrence) return undefined;
+  const index = symbolIndex(snapshot);
+  const target = resolution.target;
+  switch (target.kind) {
+    case 'rule':
+    case 'package':
+    case 'data': {
+      if (target.path[target.path.length - 1] === newName) return undefined;
+      return pathClash(index, target.path, newName) ?? captureClash(index, resolution.occurrence.key, newName, gainingFiles(index, target.path), target.kind === 'package' ? 'package' : 'rule');
+    }
+    case 'local':
+      if (target.local.name === newName) return undefined;
+      return localClash(index, target.local, newName);
+    case 'import': {
+      const imported = target.symbol;
+      if (!imported || imported.name === newName) return undefined;
+      return captureClash(index, resolution.occurrence.key, newName, new Map([[imported.file, 'import']]), 'import', imported);
+    }
+    default:
+      return undefined;
   }
-  if (target.kind === 'local') {
-    const local = target.local;
-    const clash = symbolIndex(snapshot)
-      .module(local.file)
-      ?.scopes.flatMap((scope) => scope.symbols)
-      .find((symbol) => symbol.name === newName && symbol.scope.range.start <= local.scope.range.start && symbol.scope.range.end >= local.scope.range.end);
-    if (clash) return `A variable named \`${newName}\` is already in scope.`;
+}
+
+/**
+ * A rule or package that already lives at the new path, at a path below it, or above it (the new path
+ * would lie inside a rule's value). Rules and packages that move with the rename do not count.
+ */
+function pathClash(index: SymbolIndex, path: string[], newName: string): string | undefined {
+  const newPath = [...path.slice(0, -1), newName];
+  const newText = pathText(newPath);
+  for (const rule of index.rules) {
+    if (startsWith(rule.path, path)) continue;
+    if (pathKey(rule.path) === pathKey(newPath)) return `A rule named \`${newText}\` already exists.`;
+    if (startsWith(rule.path, newPath) || startsWith(newPath, rule.path)) return `\`${newText}\` is already used by the rule \`${pathText(rule.path)}\`.`;
+  }
+  for (const definition of index.packages) {
+    if (startsWith(definition.path, path)) continue;
+    if (pathKey(definition.path) === pathKey(newPath)) return `A package \`${newText}\` already exists.`;
+    if (startsWith(definition.path, newPath)) return `\`${newText}\` is already used by the package \`${pathText(definition.path)}\`.`;
   }
   return undefined;
+}
+
+/** How a file comes to know the renamed name without a dot before it: as a rule of its package, or as an import. */
+type Gain = 'package' | 'import';
+
+/**
+ * The files where the last segment of `path` is a bare name: the files of its package when it names a
+ * rule there (`allow`, or `roles` of `roles.admin := ...`), and files that import exactly that path.
+ */
+function gainingFiles(index: SymbolIndex, path: string[]): Map<string, Gain> {
+  const files = new Map<string, Gain>();
+  const packagePath = path.slice(0, -1);
+  const packageLevel = index.rules.some((rule) => startsWith(rule.path, path) && rule.packagePath.length === packagePath.length);
+  for (const symbols of index.all()) {
+    if (packageLevel && symbols.packagePath && pathKey(symbols.packagePath) === pathKey(packagePath)) files.set(symbols.document.file, 'package');
+    else if (symbols.imports.some((imported) => imported.root === 'data' && !imported.node.alias && pathKey(['data', ...imported.path]) === pathKey(path))) files.set(symbols.document.file, 'import');
+  }
+  return files;
+}
+
+/**
+ * Names a renamed rule, package or import alias would capture or be captured by. Where it is used by its
+ * bare name, a variable of the new name in scope would take the reference over. In each file where the
+ * new name becomes a bare name, it would take over variables bound by unification (the compiler looks
+ * imports and rules up before them), calls of a built-in of that name, and a rule of the file's package
+ * hidden by an import; two imports of one name are an error.
+ */
+function captureClash(index: SymbolIndex, key: string, newName: string, gaining: Map<string, Gain>, noun: 'rule' | 'package' | 'import', renamed?: ImportSymbol): string | undefined {
+  for (const symbols of index.all()) {
+    for (const occurrence of symbols.occurrences) {
+      if (occurrence.key !== key || occurrence.role !== 'reference' || !isBareName(symbols, occurrence)) continue;
+      const local = scopeChainAt(symbols, occurrence.range.start)
+        .flatMap((scope) => scope.symbols)
+        .find((symbol) => symbol.name === newName);
+      const name = symbols.document.text.slice(occurrence.range.start, occurrence.range.end);
+      if (local) return `A variable named \`${newName}\` is in scope where \`${name}\` is used (${place(symbols, occurrence.range.start)}): the renamed reference would mean the variable.`;
+    }
+  }
+  for (const [file, gain] of gaining) {
+    const symbols = index.module(file);
+    if (!symbols) continue;
+    const implicit = symbols.scopes.flatMap((scope) => scope.symbols).find((symbol) => symbol.name === newName && symbol.binding === 'unification');
+    if (implicit) return `\`${newName}\` is a variable bound by unification (${place(symbols, implicit.declaration.start)}): it would come to mean the renamed ${noun} instead.`;
+    const imported = symbols.imports.find((candidate) => candidate.name === newName && candidate !== renamed);
+    if (imported) return `\`${newName}\` is already imported (${place(symbols, imported.node.range.start)}).`;
+    if (gain === 'import' && symbols.globals.has(newName)) return `The package of ${baseName(file)} has a rule named \`${newName}\`: the renamed import would hide it.`;
+    const call = symbols.occurrences.find((occurrence) => occurrence.symbol.kind === 'builtin' && occurrence.symbol.builtin.name === newName);
+    if (call) return `\`${newName}\` is a built-in function called here (${place(symbols, call.range.start)}): the renamed ${noun} would take its place.`;
+  }
+  return undefined;
+}
+
+/**
+ * Clashes of a local variable renamed to `newName`. Another variable of that name clashes where its scope
+ * holds an occurrence of the renamed one, and anywhere inside the renamed one's scope when it is bound by
+ * unification (it would become the same variable); a variable declared with `some` or `:=` in an inner
+ * scope that does not use the renamed one merely shadows it, as before. Where the renamed variable is
+ * visible, a rule or import used under the new name would be captured; and a variable bound by unification
+ * whose new name is a rule or import would stop being a variable.
+ */
+function localClash(index: SymbolIndex, local: LocalSymbol, newName: string): string | undefined {
+  const symbols = index.module(local.file);
+  if (!symbols) return undefined;
+  const occurrences = symbols.occurrences.filter((occurrence) => occurrence.key === local.key);
+  // Where the variable is visible: its scope, and for a function's argument each `else` clause using it.
+  const regions: Range[] = [local.scope.range];
+  for (const occurrence of occurrences) {
+    if (within(occurrence.range, local.scope.range)) continue;
+    const chain = scopeChainAt(symbols, occurrence.range.start);
+    if (chain.length > 0) regions.push(chain[chain.length - 1].range);
+  }
+  const visible = (range: Range) => regions.some((region) => within(range, region));
+  for (const scope of symbols.scopes) {
+    for (const other of scope.symbols) {
+      if (other.name !== newName || other.key === local.key) continue;
+      if (within(local.scope.range, scope.range)) return `A variable named \`${newName}\` is already in scope.`;
+      if (occurrences.some((occurrence) => within(occurrence.range, scope.range))) {
+        return `A variable named \`${newName}\` is declared in an inner scope where \`${local.name}\` is used (${place(symbols, other.declaration.start)}).`;
+      }
+      if (other.binding === 'unification' && visible(scope.range)) {
+        return `\`${newName}\` is a variable of an inner scope (${place(symbols, other.declaration.start)}) bound by unification: it would become the renamed \`${local.name}\`.`;
+      }
+    }
+  }
+  const text = symbols.document.text;
+  for (const occurrence of symbols.occurrences) {
+    const kind = occurrence.symbol.kind;
+    if (kind === 'local' || kind === 'builtin' || occurrence.role !== 'reference' || !isBareName(symbols, occurrence)) continue;
+    if (text.slice(occurrence.range.start, occurrence.range.end) !== newName || !visible(occurrence.range)) continue;
+    return `\`${newName}\` is ${kind === 'data' && !occurrence.via ? 'a rule of this package' : 'an import'} used where \`${local.name}\` is visible (${place(symbols, occurrence.range.start)}): the renamed variable would capture it.`;
+  }
+  if (local.binding === 'unification') {
+    if (symbols.globals.has(newName)) return `\`${local.name}\` is bound by unification, so renamed to \`${newName}\` it would mean the rule \`${newName}\` of this package instead of a new variable.`;
+    if (symbols.imports.some((imported) => imported.name === newName)) return `\`${local.name}\` is bound by unification, so renamed to \`${newName}\` it would mean the import \`${newName}\` instead of a new variable.`;
+  }
+  return undefined;
+}
+
+/** A ref's first name, written without a dot or quotes before it: the one place where scoping decides its meaning. */
+function isBareName(symbols: ModuleSymbols, occurrence: Occurrence): boolean {
+  if (occurrence.quoted) return false;
+  const text = symbols.document.text;
+  return text[occurrence.range.start - 1] !== '.' && IDENTIFIER.test(text.slice(occurrence.range.start, occurrence.range.end));
+}
+
+/** The scopes around an offset, innermost first. */
+function scopeChainAt(symbols: ModuleSymbols, offset: number): ScopeRecord[] {
+  const chain: ScopeRecord[] = [];
+  for (let scope = scopeAt(symbols, offset); scope; scope = scope.parent) chain.push(scope);
+  return chain;
+}
+
+function within(inner: Range, outer: Range): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** Where an offset is, for a message: `main.rego, line 7`. */
+function place(symbols: ModuleSymbols, offset: number): string {
+  const line = symbols.document.text.slice(0, offset).split('\n').length;
+  return `${baseName(symbols.document.file)}, line ${line}`;
+}
+
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 }
 
 /** Edits, per file, that rename the symbol at the offset everywhere it occurs (a local: within its scope). */
 export function rename(snapshot: Snapshot, file: string, offset: number, newName: string): RenameResult {
   const prepared = prepareRename(snapshot, file, offset);
   if ('error' in prepared) return prepared;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return { error: `\`${newName}\` is not a valid Rego name.` };
-  if (RESERVED.has(newName)) return { error: `\`${newName}\` is reserved in Rego.` };
+  const invalid = invalidName(newName);
+  if (invalid) return { error: invalid };
   const clash = renameClash(snapshot, file, offset, newName);
   if (clash) return { error: clash };
   const occurrences = symbolOccurrences(snapshot, file, offset) ?? [];

@@ -160,6 +160,15 @@ export function segmentName(part: Ast.Term): string {
   return part.type === 'var' ? part.name : part.type === 'string' ? part.value : termText(part);
 }
 
+/** The innermost scope around an offset: the smallest one that holds it. */
+export function scopeAt(symbols: ModuleSymbols, offset: number): ScopeRecord | undefined {
+  let innermost: ScopeRecord | undefined;
+  for (const scope of symbols.scopes) {
+    if (scope.range.start <= offset && offset <= scope.range.end && (!innermost || scope.range.end - scope.range.start <= innermost.range.end - innermost.range.start)) innermost = scope;
+  }
+  return innermost;
+}
+
 const indexes = new WeakMap<Snapshot, SymbolIndex>();
 
 /** The snapshot's index, built once per snapshot. */
