@@ -33,6 +33,11 @@ test('compile errors carry OPA codes and locations', () => {
     ['package p\nq := count(1, 2, 3)\n', 'rego_type_error', 'count: too many arguments'],
     ['package p\ndefault q := 1\ndefault q := 2\n', 'rego_type_error', 'multiple default rules data.p.q found'],
     ['package p\nq contains 1\nq := 2\n', 'rego_type_error', 'conflicting rules data.p.q found'],
+    // User functions: unknown ones, and calls with the wrong number of arguments.
+    ['package p\nf(x) := x\nq := data.p.g(1)\n', 'rego_type_error', 'undefined function data.p.g'],
+    ['package p\nf(x) := x\nq := data.p.f(1, 2, 3)\n', 'rego_type_error', 'data.p.f: too many arguments'],
+    ['package p\nf(x, y) := x\nq := f(1)\n', 'rego_type_error', 'data.p.f: too few arguments'],
+    ['package p\nr := 1\nq := r(1)\n', 'rego_type_error', 'undefined function data.p.r'],
   ];
   for (const [policy, code, message] of cases) {
     const result = engineWith(policy).evaluate('data.p');
@@ -149,4 +154,15 @@ test('constant arguments of the wrong type are compile-time type errors', () => 
   const result = engineWith('package p\nq := count(1)\n').evaluate('data.p.q');
   assert.equal(result.errors[0]?.code, 'rego_type_error');
   assert.match(result.errors[0].message, /count: invalid argument/);
+});
+
+test('a file with a syntax error still declares its functions to the files that call them', () => {
+  const engine = new Engine();
+  engine.setModules([
+    { file: 'lib.rego', text: 'package lib\n\nhelper(x) := x\n\nbroken if {\n' },
+    { file: 'app.rego', text: 'package app\n\nimport data.lib\n\nok := lib.helper(1)\n\nbad := lib.helpr(1)\n' },
+  ]);
+  const errors = engine.compileErrors(['app.rego']);
+  assert.deepEqual(errors.map((error) => [error.file, error.message]), [['app.rego', 'undefined function data.lib.helpr']]);
+  assert.equal(errors[0].suggestion?.replacement, 'lib.helper');
 });

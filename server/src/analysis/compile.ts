@@ -310,15 +310,36 @@ class Converter {
       }
     }
     const resolved = this.convertRef(scope, operator.terms, operator.range);
+    let fullName = name;
     if (resolved.kind === 'ref' && resolved.head.kind === 'root' && resolved.head.name === 'data' && resolved.path.every(isValue)) {
       const path = ['data', ...resolved.path.map((part) => String((part as { value: Value }).value))];
-      return { kind: 'function', name, path };
+      fullName = path.join('.');
+      const arity = this.arity.get(fullName);
+      if (arity !== undefined) {
+        // As OPA's type checker: a user function takes its arguments, plus one for its result.
+        if (argCount !== arity && argCount !== arity + 1) {
+          this.error('rego_type_error', `${fullName}: ${argCount < arity ? 'too few' : 'too many'} arguments\n\thave: ${argCount} argument${argCount === 1 ? '' : 's'}\n\twant: ${arity} argument${arity === 1 ? '' : 's'}`, operator.range);
+        }
+        return { kind: 'function', name, path };
+      }
     }
-    this.error('rego_type_error', `undefined function ${name}`, operator.range);
-    const known = [...BUILTIN_NAMES(), ...this.context.globals, ...[...this.compiler.functionArity.keys()].map((path) => path.split('.').slice(1).join('.'))];
-    const replacement = closestName(name, known);
+    // OPA names the function by its full path once the name resolved to one.
+    this.error('rego_type_error', `undefined function ${fullName}`, operator.range);
+    const replacement = closestName(name, this.knownFunctionNames());
     if (replacement) this.errors[this.errors.length - 1].suggestion = { name, replacement, range: operator.range };
     return { kind: 'unknown', name };
+  }
+
+  /** Every name a call here could use: built-ins, the package's rules, functions by path and through imports. */
+  private knownFunctionNames(): string[] {
+    const paths = [...this.compiler.functionArity.keys()];
+    const known = [...BUILTIN_NAMES(), ...this.context.globals, ...paths.map((path) => path.slice('data.'.length))];
+    for (const [alias, terms] of this.context.imports) {
+      if (terms[0]?.type !== 'var' || terms[0].name !== 'data') continue;
+      const prefix = `${['data', ...terms.slice(1).map((part) => (part.type === 'string' ? part.value : termText(part)))].join('.')}.`;
+      for (const path of paths) if (path.startsWith(prefix)) known.push(`${alias}.${path.slice(prefix.length)}`);
+    }
+    return known;
   }
 
   /** OPA's type checker rejects constants of the wrong type at compile time (`count(1)`). */

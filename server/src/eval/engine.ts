@@ -154,17 +154,23 @@ export class Engine {
    * error is left out rather than hiding the other files' compile errors.
    */
   compileErrors(focus?: string[]): LocatedError[] {
-    const clean = [...this.sources].filter(([, source]) => source.errors.length === 0).map(([file, source]) => ({ file, module: source.module, text: source.text }));
+    const modules = [...this.sources].map(([file, source]) => ({ file, module: source.module, text: source.text }));
+    const broken = new Set([...this.sources].filter(([, source]) => source.errors.length > 0).map(([file]) => file));
+    const clean = modules.filter((source) => !broken.has(source.file));
     let only: Set<string> | undefined;
     if (focus) {
       // The packages of the focus files, in every file that declares them.
       const packageOf = (module: Module) => module.package?.path.map((part) => (part.type === 'string' ? part.value : '')).join('.') ?? '';
       const packages = new Set(clean.filter((source) => focus.includes(source.file)).map((source) => packageOf(source.module)));
       only = new Set(clean.filter((source) => packages.has(packageOf(source.module))).map((source) => source.file));
+    } else if (broken.size > 0) {
+      only = new Set(clean.map((source) => source.file));
     }
+    // Files with syntax errors are not checked, but what their rule heads declare (as far as they
+    // parse) still counts, so a typo in one file does not make its functions undefined elsewhere.
     const key = only ? [...only].sort().join('\u0000') : '*';
     if (this.checked?.key !== key) {
-      const errors = compile(clean, { strict: this.options.strict, only, cache: this.ruleCache, errorsOnly: true }).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
+      const errors = compile(modules, { strict: this.options.strict, only, cache: this.ruleCache, errorsOnly: true }).errors.map((error) => ({ ...this.locate(error), ...(error.suggestion ? { suggestion: error.suggestion } : {}) }));
       this.checked = { key, errors };
     }
     return this.checked.errors;

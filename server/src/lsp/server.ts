@@ -56,6 +56,7 @@ import { EvaluationError, EvaluationPool, type Cancellation } from './evaluation
 import type { EvaluationAnswer, EvaluationRequest } from './evaluation';
 
 import { lintModule, type LintCache } from '../analysis/lint';
+import { warmUp } from './warm-up';
 import { RuleCache } from '../analysis/rule-cache';
 import { CLIENT_COMMANDS, COMMANDS, DEFAULT_SETTINGS, NOTIFICATIONS, normalizeSettings, Settings, SETTINGS_SECTION, type InitializationOptions, type SelectInputParams } from '../protocol';
 
@@ -151,7 +152,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (pending) clearTimeout(pending);
     warmTimers.set(uri, setTimeout(() => {
       warmTimers.delete(uri);
-      void snapshotFor(uri).then((context) => context && guarded(undefined, () => void symbolIndex(context.snapshot)));
+      void snapshotFor(uri).then((context) => context && guarded(undefined, () => void symbolIndex(context.snapshot).module(context.file)));
     }, 50));
   }
 
@@ -747,7 +748,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
-  connection.onInitialized(() => pool.warmUp());
+  connection.onInitialized(() => {
+    pool.warmUp();
+    // Once the first requests have had their turn.
+    setTimeout(() => guarded(undefined, () => warmUp()), 20);
+  });
   connection.onDidChangeWatchedFiles((params) => {
     const changed = (params?.changes ?? []).map((change) => pathOf(change.uri)).filter((file): file is string => file !== undefined);
     workspace.invalidate(changed);

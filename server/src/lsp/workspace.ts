@@ -172,15 +172,21 @@ export class Workspace {
   /** Loads the folder's modules and data into its engine, reusing what did not change. */
   load(folder: string, open: OpenText, options: { regoVersion: 'v0' | 'v1'; roots: string[]; openFiles?: string[] }): FolderState {
     const state = this.loadModules(folder, open, options);
+    this.loadData(state, folder, open, options.roots);
+    return state;
+  }
+
+  /** Loads the folder's data files into its engine when they, the roots or the manifests changed. */
+  private loadData(state: FolderState, folder: string, open: OpenText, roots: string[]): void {
     const { dataFiles, manifests } = this.listing(folder);
     const texts = dataFiles.map((file) => ({ file, text: this.text(file, open) ?? '' }));
     const manifestTexts = manifests.map((manifest) => ({ manifest, text: this.text(join(manifest, '.manifest'), open) ?? '' }));
-    const key = JSON.stringify([options.roots, manifestTexts, texts]);
+    const key = JSON.stringify([roots, manifestTexts, texts]);
     if (key !== state.dataKey) {
       const problems: FileProblem[] = [];
       let data = new ObjectValue();
       for (const { file, text } of texts) {
-        const root = dataRoot(file, folder, options.roots, manifests);
+        const root = dataRoot(file, folder, roots, manifests);
         if (!root) continue;
         const placement = relative(root, dirname(file)).split(sep).filter(Boolean);
         const manifest = manifestTexts.find((entry) => entry.manifest === root);
@@ -199,14 +205,16 @@ export class Workspace {
       state.dataKey = key;
       state.problems = problems;
     }
-    return state;
   }
 
-  /** The data documents of a folder (for completion), or undefined when a data file does not read. */
+  /**
+   * The data documents of a folder (for completion), or undefined when a data file does not read.
+   * The folder's modules stay as they are: the caller loaded them with the editors' text.
+   */
   dataFor(folder: string, open: OpenText, roots: string[]): Value | undefined {
     const state = this.folders.get(folder);
     if (!state) return undefined;
-    this.load(folder, open, { regoVersion: state.regoVersion, roots });
+    this.loadData(state, folder, open, roots);
     return state.problems.length === 0 ? state.engine.dataDocument() : undefined;
   }
 

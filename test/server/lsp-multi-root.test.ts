@@ -1,0 +1,95 @@
+// Multi-root workspaces: each workspace folder is its own policy. Compile diagnostics, go to
+// definition and completion in one folder see that folder's rules only, even where both folders
+// declare the same package. New files that were never saved count as part of their folder.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt, projectRoot } from '../support/build';
+
+const serverPath = join(projectRoot, 'dist', 'server.js');
+
+interface Published {
+  uri: string;
+  diagnostics: { message: string; code?: string }[];
+}
+
+describe('multi-root workspaces', () => {
+  let root: string;
+  let server: ChildProcessWithoutNullStreams;
+  let connection: MessageConnection;
+  const received: Published[] = [];
+  const uri = (path: string) => pathToFileURL(join(root, path)).href;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const open = (path: string, text: string) => connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId: 'rego', version: 1, text } });
+
+  function latest(path: string): Promise<Published> {
+    const deadline = Date.now() + 15_000;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = [...received].reverse().find((entry) => entry.uri === uri(path));
+        if (found) resolve(found);
+        else if (Date.now() > deadline) reject(new Error(`no diagnostics for ${path}`));
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  }
+
+  before(async () => {
+    await ensureBuilt([serverPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-multi-root-'));
+    write('alpha/lib.rego', 'package shared\n\nonly_in_alpha := 1\n\nhelper(x) := x + 1\n');
+    write('beta/lib.rego', 'package shared\n\nonly_in_beta := 2\n\nhelper(x, y) := x + y\n');
+    server = spawn(process.execPath, [serverPath, '--stdio']);
+    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+    connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params));
+    connection.listen();
+    const folders = ['alpha', 'beta'].map((name) => ({ uri: pathToFileURL(join(root, name)).href, name }));
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: folders, capabilities: {}, initializationOptions: { trusted: true } });
+    connection.sendNotification('initialized', {});
+  });
+
+  after(() => {
+    connection?.dispose();
+    server?.kill();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('compiles each folder on its own', async () => {
+    open('alpha/app.rego', 'package app\n\nimport data.shared\n\na := shared.helper(1)\n\nb := shared.only_in_alpha\n');
+    open('beta/app.rego', 'package app\n\nimport data.shared\n\na := shared.helper(1)\n');
+    const alpha = await latest('alpha/app.rego');
+    assert.deepEqual(alpha.diagnostics.filter((diagnostic) => diagnostic.code?.startsWith('rego_')), []);
+    // In beta, helper takes two arguments.
+    const beta = await latest('beta/app.rego');
+    assert.ok(beta.diagnostics.some((diagnostic) => diagnostic.code === 'rego_type_error' && /helper/.test(diagnostic.message)), JSON.stringify(beta.diagnostics));
+  });
+
+  it('goes to the definition in the same folder', async () => {
+    const locations = (await connection.sendRequest('textDocument/definition', { textDocument: { uri: uri('alpha/app.rego') }, position: { line: 4, character: 13 } })) as { uri: string }[];
+    assert.deepEqual(locations.map((location) => location.uri), [uri('alpha/lib.rego')]);
+  });
+
+  it('serves a new file that is not saved yet, in a trusted workspace', async () => {
+    open('alpha/unsaved.rego', 'package unsaved\n\nimport data.shared\n\nv := shared.only_in_alpha\n');
+    const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('alpha/unsaved.rego') }, position: { line: 4, character: 0 } })) as { contents: { value: string } } | null;
+    assert.match(hover?.contents.value ?? '', /Rule `data\.unsaved\.v`/);
+  });
+
+  it('completes the rules of the same folder only', async () => {
+    const text = 'package app\n\nimport data.shared\n\nc := shared.\n';
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('beta/complete.rego'), languageId: 'rego', version: 1, text } });
+    const items = (await connection.sendRequest('textDocument/completion', { textDocument: { uri: uri('beta/complete.rego') }, position: { line: 4, character: 12 } })) as { label: string }[];
+    const labels = items.map((item) => item.label);
+    assert.ok(labels.includes('only_in_beta'), JSON.stringify(labels));
+    assert.ok(!labels.includes('only_in_alpha'), JSON.stringify(labels));
+  });
+});
