@@ -33,7 +33,8 @@ async function measure(name: string, folder: string, file: string, text: string)
   const waiting = new Map<string, () => void>();
   connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; version?: number }) => waiting.get(`${params.uri}#${params.version}`)?.());
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }], capabilities: {}, initializationOptions: { trusted: true } });
+  // Capabilities as VS Code sends them, where they change what the server does.
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'bench' }], capabilities: { textDocument: { completion: { completionItem: { resolveSupport: { properties: ['documentation'] } } } } }, initializationOptions: { trusted: true } });
   connection.sendNotification('initialized', {});
   const uri = pathToFileURL(file).href;
   const lines = text.split('\n');

@@ -527,36 +527,27 @@ function dedupe(errors: ParseError[]): ParseError[] {
 
 /**
  * A deep copy of an AST value with every range moved by `delta`. Earlier results keep their own ranges.
- * Nodes may share objects (an `else` head shares its ref with the rule's head), and the copy shares them
- * the same way.
+ * Where nodes share an object (an `else` head shares its ref with the rule's head), the copy has two
+ * equal objects: nothing relies on their identity, and keeping it would cost a lookup per node.
  */
-function shiftedCopy(value: unknown, delta: number, copies = new Map<object, unknown>()): unknown {
+function shiftedCopy(value: unknown, delta: number): unknown {
   if (value === null || typeof value !== 'object') return value;
-  const existing = copies.get(value);
-  if (existing !== undefined) return existing;
   if (Array.isArray(value)) {
-    const array: unknown[] = [];
-    copies.set(value, array);
-    for (const item of value) array.push(shiftedCopy(item, delta, copies));
+    const array: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) array[index] = shiftedCopy(value[index], delta);
     return array;
   }
   const source = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
-  copies.set(value, copy);
   for (const key in source) {
     const field = source[key];
     if (key === 'range') {
       const range = field as Range;
-      let moved = copies.get(range) as Range | undefined;
-      if (!moved) {
-        moved = { start: range.start + delta, end: range.end + delta };
-        copies.set(range, moved);
-      }
-      copy.range = moved;
-    } else if (key === 'fields') {
-      copy.fields = field;
+      copy.range = { start: range.start + delta, end: range.end + delta };
+    } else if (key === 'fields' || field === null || typeof field !== 'object') {
+      copy[key] = field;
     } else {
-      copy[key] = shiftedCopy(field, delta, copies);
+      copy[key] = shiftedCopy(field, delta);
     }
   }
   return copy;

@@ -14,7 +14,7 @@ import type { Builtin } from '../builtins/declaration';
 import { ObjectValue, toJSON, typeOf, type Value } from '../value/value';
 import { builtinMarkdown, inputValueAt, ruleMarkdown } from './hover';
 import { keywordDoc } from './keywords';
-import { inCommentOrString, nameBefore, openBrackets, tokensOf } from './lexical';
+import { inCommentOrString, nameBefore, openBrackets, tokensNear } from './lexical';
 import { pathText } from './resolve';
 import { builtinSignature, callSnippet, functionSignature } from './signatures';
 import type { Snapshot } from './snapshot';
@@ -27,8 +27,8 @@ export interface CompletionItem {
   kind: CompletionKind;
   /** One line shown next to the label: a signature, a path or a type. */
   detail?: string;
-  /** Markdown. */
-  documentation?: string;
+  /** Markdown; a function where it costs something to write, so that it is written only when shown. */
+  documentation?: string | (() => string);
   /** What to insert instead of the label; with `snippet`, `${1:name}` placeholders and `$0` for the final cursor. */
   insertText?: string;
   snippet?: boolean;
@@ -47,6 +47,11 @@ function sortText(group: keyof typeof ORDER, label: string): string {
   return `${ORDER[group]}_${label}`;
 }
 
+/** An item's documentation, written now if it was left for later. */
+export function documentationOf(item: CompletionItem): string | undefined {
+  return typeof item.documentation === 'function' ? item.documentation() : item.documentation;
+}
+
 export function completions(snapshot: Snapshot, file: string, offset: number): CompletionItem[] {
   const document = snapshot.get(file);
   if (!document) return [];
@@ -60,13 +65,13 @@ export function completions(snapshot: Snapshot, file: string, offset: number): C
   const linePrefix = text.slice(lineStart, start);
   const range = { start: partialStart, end: offset };
   const index = symbolIndex(snapshot);
-  const symbols = index.module(file);
+  const symbols = index.moduleAround(file, offset);
   if (!symbols) return [];
   const context: Context = { snapshot, index, symbols, offset, range };
   if (/^\s*import\s+$/.test(linePrefix)) return importCompletions(context, segments);
   if (/^\s*package\s+$/.test(linePrefix)) return packageCompletions(context, { start, end: offset });
   if (segments.length > 0) return memberCompletions(context, segments);
-  if (linePrefix === '' && openBrackets(tokensOf(document), offset).length === 0) return topLevelCompletions(context);
+  if (linePrefix === '' && openBrackets(tokensNear(document, offset), offset).length === 0) return topLevelCompletions(context);
   return bodyCompletions(context);
 }
 
@@ -98,7 +103,7 @@ function builtinItem(context: Context, builtin: Builtin, label = builtin.name): 
     label,
     kind: 'builtin',
     detail: signature.label,
-    documentation: builtinMarkdown(builtin),
+    documentation: () => builtinMarkdown(builtin),
     insertText: callSnippet(label, signature.parameters.map((parameter) => parameter.name)),
     snippet: true,
     range: context.range,
@@ -120,7 +125,7 @@ function ruleItem(context: Context, name: string, path: string[], definitions: R
     label: name,
     kind: functionDefinition ? 'function' : 'rule',
     detail: pathText(path),
-    documentation: ruleMarkdown(context.snapshot, path, definitions),
+    documentation: () => ruleMarkdown(context.snapshot, path, definitions),
     range: context.range,
     sortText: sortText('rule', name),
   };
@@ -407,7 +412,7 @@ function firstOf<T, R>(items: readonly T[], find: (item: T) => R | undefined): R
 function localsAt(context: Context): LocalSymbol[] {
   const { symbols, offset, range } = context;
   let innermost = scopeAt(symbols, offset);
-  if (!innermost && openBrackets(tokensOf(symbols.document), offset).length > 0) {
+  if (!innermost && openBrackets(tokensNear(symbols.document, offset), offset).length > 0) {
     // The rule around the cursor is unfinished and its tree ends before the cursor: use the last rule begun.
     innermost = symbols.scopes.filter((scope) => scope.kind === 'rule' && scope.range.start < offset).sort((a, b) => b.range.start - a.range.start)[0];
   }

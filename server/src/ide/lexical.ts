@@ -5,20 +5,54 @@
  */
 import type { IToken } from 'chevrotain';
 import * as T from '../syntax/tokens';
-import { prepareTokens, STATEMENT_STARTS, type RegoToken } from '../syntax/prepare';
+import { enabledFutureKeywords, prepareTokens, STATEMENT_STARTS, type RegoToken } from '../syntax/prepare';
 import type { SourceDocument } from './snapshot';
 
-const tokenCache = new WeakMap<SourceDocument, RegoToken[]>();
+const tokenCache = new WeakMap<SourceDocument, Map<number, RegoToken[]>>();
+const futureCache = new WeakMap<SourceDocument, Set<string>>();
 
-/** The document's tokens, keywords typed as the parser sees them (comments excluded). */
-export function tokensOf(document: SourceDocument): RegoToken[] {
-  let tokens = tokenCache.get(document);
+/**
+ * The tokens of the statement around an offset (keywords typed as the parser sees them, comments
+ * excluded): from the start of the last package, import or rule that starts at or before the offset
+ * to the start of the next one, with offsets in the whole text. Questions about a place in the text
+ * need no more, and lexing a whole large file again after each keystroke would cost more than the
+ * answer. Text that does not parse yet lies between two statements, and so in one of these spans.
+ */
+export function tokensNear(document: SourceDocument, offset: number): RegoToken[] {
+  const text = document.text;
+  const module = document.module;
+  let start = 0;
+  let end = text.length;
+  for (const node of [...(module.package ? [module.package] : []), ...module.imports, ...module.rules]) {
+    if (node.range.start <= offset) start = node.range.start;
+    else {
+      end = node.range.start;
+      break;
+    }
+  }
+  start = text.lastIndexOf('\n', start - 1) + 1;
+  let spans = tokenCache.get(document);
+  if (!spans) tokenCache.set(document, (spans = new Map()));
+  let tokens = spans.get(start);
   if (!tokens) {
-    const lexed = T.regoLexer.tokenize(document.text);
-    tokens = prepareTokens(lexed.tokens, document.text, document.module.regoVersion);
-    tokenCache.set(document, tokens);
+    const lexed = T.regoLexer.tokenize(text.slice(start, end)).tokens;
+    for (const token of lexed) token.startOffset += start;
+    tokens = prepareTokens(lexed, text, module.regoVersion, futureKeywords(document), start);
+    spans.set(start, tokens);
   }
   return tokens;
+}
+
+/** The future keywords the document's imports turn on. */
+function futureKeywords(document: SourceDocument): Set<string> {
+  let enabled = futureCache.get(document);
+  if (!enabled) {
+    const imports = document.module.imports;
+    const end = imports.length > 0 ? imports[imports.length - 1].range.end : 0;
+    enabled = enabledFutureKeywords(T.regoLexer.tokenize(document.text.slice(0, end)).tokens);
+    futureCache.set(document, enabled);
+  }
+  return enabled;
 }
 
 export function tokenEnd(token: IToken): number {
@@ -27,7 +61,7 @@ export function tokenEnd(token: IToken): number {
 
 /** The token that covers the offset (a cursor right after a token also counts as on it). */
 export function tokenAt(document: SourceDocument, offset: number): RegoToken | undefined {
-  const tokens = tokensOf(document);
+  const tokens = tokensNear(document, offset);
   let low = 0;
   let high = tokens.length - 1;
   let found: RegoToken | undefined;

@@ -71,7 +71,7 @@ export function resolve(snapshot: Snapshot, file: string, offset: number): Resol
 
 /** The occurrence at the offset: one that contains it beats one that only touches it, and names beat operators. */
 export function occurrenceAt(index: SymbolIndex, file: string, offset: number): Occurrence | undefined {
-  const symbols = index.module(file);
+  const symbols = index.moduleAround(file, offset);
   if (!symbols) return undefined;
   const text = symbols.document.text;
   let best: Occurrence | undefined;

@@ -6,7 +6,7 @@
 import { builtinNamed } from '../builtins/index';
 import type { RegoToken } from '../syntax/prepare';
 import * as T from '../syntax/tokens';
-import { openBrackets, tokensOf } from './lexical';
+import { openBrackets, tokensNear } from './lexical';
 import { resolve } from './resolve';
 import { builtinSignature, functionSignature, type Signature } from './signatures';
 import type { Snapshot } from './snapshot';
@@ -44,7 +44,7 @@ function calleeBefore(tokens: RegoToken[], paren: RegoToken): RegoToken[] {
 export function signatureHelp(snapshot: Snapshot, file: string, offset: number): SignatureHelp | undefined {
   const document = snapshot.get(file);
   if (!document) return undefined;
-  const tokens = tokensOf(document);
+  const tokens = tokensNear(document, offset);
   const stack = openBrackets(tokens, offset);
   for (let position = stack.length - 1; position >= 0; position--) {
     const { token, commas } = stack[position];

@@ -113,6 +113,11 @@ export interface SymbolIndex {
   packages: PackageDefinition[];
   /** Symbols of one document (indexed on first use). */
   module(file: string): ModuleSymbols | undefined;
+  /**
+   * Symbols of one document's package, imports and the rule at `offset` only (or the whole document
+   * when it is indexed already): enough to resolve what is at one place, and far cheaper in a large file.
+   */
+  moduleAround(file: string, offset: number): ModuleSymbols | undefined;
   /** Every document's symbols. */
   all(): ModuleSymbols[];
   rulesAt(path: string[]): RuleDefinition[];
@@ -181,46 +186,75 @@ export function symbolIndex(snapshot: Snapshot): SymbolIndex {
   return index;
 }
 
+/** What one module declares: its package and rule definitions, with their path keys. */
+interface Declarations {
+  packagePath: string[];
+  packageKey: string;
+  package?: PackageDefinition;
+  rules: { definition: RuleDefinition; key: string; name: string }[];
+}
+
+/**
+ * Declarations by parsed module and file: an edit re-parses one module, and the index of the next
+ * snapshot reuses every other module's declarations.
+ */
+const declarationCache = new WeakMap<Ast.Module, { file: string; declarations: Declarations }>();
+
+function declarationsOf(document: SourceDocument): Declarations | undefined {
+  const node = document.module.package;
+  if (!node) return undefined;
+  const cached = declarationCache.get(document.module);
+  if (cached?.file === document.file) return cached.declarations;
+  const packagePath = packagePathOf(node);
+  const segments = node.path.slice(1);
+  const declarations: Declarations = { packagePath, packageKey: pathKey(packagePath), rules: [] };
+  if (segments.length > 0) {
+    declarations.package = { file: document.file, node, path: packagePath, range: { start: segments[0].range.start, end: segments[segments.length - 1].range.end } };
+  }
+  for (const rule of document.module.rules) {
+    const prefix = groundPrefix(rule.head.ref);
+    if (prefix.length === 0) continue;
+    const path = [...packagePath, ...prefix.map(segmentName)];
+    declarations.rules.push({ definition: { file: document.file, rule, path, packagePath, range: prefix[prefix.length - 1].range }, key: pathKey(path), name: segmentName(prefix[0]) });
+  }
+  declarationCache.set(document.module, { file: document.file, declarations });
+  return declarations;
+}
+
 function buildIndex(snapshot: Snapshot): SymbolIndex {
   const rules: RuleDefinition[] = [];
   const packages: PackageDefinition[] = [];
   const globalsByPackage = new Map<string, Set<string>>();
-  for (const document of snapshot.documents) {
-    const node = document.module.package;
-    if (!node) continue;
-    const packagePath = packagePathOf(node);
-    const segments = node.path.slice(1);
-    if (segments.length > 0) {
-      packages.push({ file: document.file, node, path: packagePath, range: { start: segments[0].range.start, end: segments[segments.length - 1].range.end } });
-    }
-    const key = pathKey(packagePath);
-    let globals = globalsByPackage.get(key);
-    if (!globals) globalsByPackage.set(key, (globals = new Set()));
-    for (const rule of document.module.rules) {
-      const prefix = groundPrefix(rule.head.ref);
-      if (prefix.length === 0) continue;
-      globals.add(segmentName(prefix[0]));
-      rules.push({ file: document.file, rule, path: [...packagePath, ...prefix.map(segmentName)], packagePath, range: prefix[prefix.length - 1].range });
-    }
-  }
   const byPath = new Map<string, RuleDefinition[]>();
-  for (const rule of rules) {
-    const key = pathKey(rule.path);
-    const list = byPath.get(key);
-    if (list) list.push(rule);
-    else byPath.set(key, [rule]);
+  for (const document of snapshot.documents) {
+    const declarations = declarationsOf(document);
+    if (!declarations) continue;
+    if (declarations.package) packages.push(declarations.package);
+    let globals = globalsByPackage.get(declarations.packageKey);
+    if (!globals) globalsByPackage.set(declarations.packageKey, (globals = new Set()));
+    for (const { definition, key, name } of declarations.rules) {
+      globals.add(name);
+      rules.push(definition);
+      const list = byPath.get(key);
+      if (list) list.push(definition);
+      else byPath.set(key, [definition]);
+    }
   }
   const modules = new Map<string, ModuleSymbols>();
+  const walker = (document: SourceDocument) => {
+    const packagePath = document.module.package ? packagePathOf(document.module.package) : undefined;
+    const globals = (packagePath && globalsByPackage.get(pathKey(packagePath))) || new Set<string>();
+    return new ModuleWalker(document, packagePath, globals);
+  };
   const moduleSymbols = (document: SourceDocument): ModuleSymbols => {
     let symbols = modules.get(document.file);
     if (!symbols) {
-      const packagePath = document.module.package ? packagePathOf(document.module.package) : undefined;
-      const globals = (packagePath && globalsByPackage.get(pathKey(packagePath))) || new Set<string>();
-      symbols = new ModuleWalker(document, packagePath, globals).run();
+      symbols = walker(document).run(document.module.rules);
       modules.set(document.file, symbols);
     }
     return symbols;
   };
+  const around = new Map<string, ModuleSymbols>();
   return {
     snapshot,
     rules,
@@ -228,6 +262,21 @@ function buildIndex(snapshot: Snapshot): SymbolIndex {
     module(file) {
       const document = snapshot.get(file);
       return document ? moduleSymbols(document) : undefined;
+    },
+    moduleAround(file, offset) {
+      const full = modules.get(file);
+      const document = snapshot.get(file);
+      if (full || !document) return full;
+      // The rule that contains the offset, or else the last one before it.
+      let rule: Ast.Rule | undefined;
+      for (const candidate of document.module.rules) {
+        if (candidate.range.start > offset) break;
+        rule = candidate;
+      }
+      const key = `${file}\u0000${rule?.range.start ?? -1}`;
+      let symbols = around.get(key);
+      if (!symbols) around.set(key, (symbols = walker(document).run(rule ? [rule] : [])));
+      return symbols;
     },
     all: () => snapshot.documents.map(moduleSymbols),
     rulesAt: (path) => byPath.get(pathKey(path)) ?? [],
@@ -281,7 +330,8 @@ class ModuleWalker {
     this.file = document.file;
   }
 
-  run(): ModuleSymbols {
+  /** Walks the package, the imports and the given rules of the module. */
+  run(rules: readonly Ast.Rule[]): ModuleSymbols {
     const module = this.document.module;
     if (module.package && this.packagePath) {
       const segments = module.package.path.slice(1);
@@ -290,7 +340,7 @@ class ModuleWalker {
       });
     }
     for (const node of module.imports) this.addImport(node);
-    for (const rule of module.rules) this.rule(rule, undefined);
+    for (const rule of rules) this.rule(rule, undefined);
     this.placeImplicitDeclarations();
     // One place, one meaning: `else` clauses repeat their function's head, so drop repeated occurrences.
     const seen = new Set<string>();

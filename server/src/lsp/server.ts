@@ -45,7 +45,7 @@ import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSy
 import { foldingRanges } from '../ide/folding';
 import { formatModule } from '../ide/formatting';
 import { hover as ideHover } from '../ide/hover';
-import { completions } from '../ide/completion';
+import { completions, documentationOf } from '../ide/completion';
 import { signatureHelp } from '../ide/signature-help';
 import { definition, documentHighlights, prepareRename, references, rename } from '../ide/navigation';
 import { symbolIndex } from '../ide/symbols';
@@ -75,6 +75,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Settings pushed by the client (or the defaults); per-document settings are pulled when the client can.
   let settings: Settings = DEFAULT_SETTINGS;
   let canPullConfiguration = false;
+  let resolvesDocumentation = false;
   const documentSettings = new Map<string, Promise<Settings>>();
   const timers = new Map<string, NodeJS.Timeout>();
   // One parser per open document: it reuses the statements an edit did not touch.
@@ -441,6 +442,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params) => {
     canPullConfiguration = params?.capabilities?.workspace?.configuration === true;
+    // Clients that say they resolve documentation lazily get it on completionItem/resolve.
+    resolvesDocumentation = params?.capabilities?.textDocument?.completion?.completionItem?.resolveSupport?.properties?.includes('documentation') === true;
     const options = (params?.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.trusted === 'boolean') trusted = options.trusted;
     const uris = params?.workspaceFolders?.map((folder) => folder.uri) ?? (params?.rootUri ? [params.rootUri] : []);
@@ -456,7 +459,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['.', '"'] },
+        completionProvider: { triggerCharacters: ['.', '"'], resolveProvider: true },
         signatureHelpProvider: { triggerCharacters: ['(', ','] },
         definitionProvider: true,
         referencesProvider: true,
@@ -593,20 +596,41 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }),
   );
 
+  /**
+   * Documentation of the latest completion list's items, written when the client resolves an item:
+   * a list in a large workspace has thousands of items and shows the documentation of one.
+   */
+  let unresolved: (() => string)[] = [];
+  let completionList = 0;
   connection.onCompletion((params) =>
-    atPosition(params, [] as CompletionItem[], (snapshot, file, offset, document) =>
-      completions(snapshot, file, offset).map((item) => ({
-        label: item.label,
-        kind: COMPLETION_KINDS[item.kind],
-        detail: item.detail,
-        documentation: item.documentation ? { kind: MarkupKind.Markdown, value: item.documentation } : undefined,
-        sortText: item.sortText,
-        insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-        textEdit: { range: { start: document.positionAt(item.range.start), end: document.positionAt(item.range.end) }, newText: item.insertText ?? item.label },
-        ...(item.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
-      })),
-    ),
+    atPosition(params, [] as CompletionItem[], (snapshot, file, offset, document) => {
+      unresolved = [];
+      const list = ++completionList;
+      return completions(snapshot, file, offset).map((item) => {
+        const lazy = resolvesDocumentation && typeof item.documentation === 'function' ? item.documentation : undefined;
+        if (lazy) unresolved.push(lazy);
+        const documentation = lazy ? undefined : documentationOf(item);
+        return {
+          label: item.label,
+          kind: COMPLETION_KINDS[item.kind],
+          detail: item.detail,
+          documentation: documentation ? { kind: MarkupKind.Markdown, value: documentation } : undefined,
+          sortText: item.sortText,
+          insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          textEdit: { range: { start: document.positionAt(item.range.start), end: document.positionAt(item.range.end) }, newText: item.insertText ?? item.label },
+          ...(item.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
+          ...(lazy ? { data: { list, documentation: unresolved.length - 1 } } : {}),
+        };
+      });
+    }),
   );
+
+  connection.onCompletionResolve((item) => {
+    const data = item?.data as { list?: unknown; documentation?: unknown } | undefined;
+    const write = data?.list === completionList && typeof data.documentation === 'number' ? unresolved[data.documentation] : undefined;
+    if (!write) return item;
+    return { ...item, documentation: { kind: MarkupKind.Markdown, value: guarded('', write) } };
+  });
 
   connection.onSignatureHelp((params) =>
     atPosition(params, null as SignatureHelp | null, (snapshot, file, offset) => {
