@@ -53,6 +53,27 @@ test('= in a rule head', () => {
   check('use-assignment-operator', 'package p\np := 1\n');
 });
 
+test('= in a body: := for a new variable, == between known values', () => {
+  check('use-assignment-operator', 'package p\nallow if {\n  ⟦x = input.user⟧\n  x.admin\n}\n');
+  // x is known already, a rule of the module, or an import: `=` compares there.
+  check('use-assignment-operator', 'package p\nallow if {\n  some x in input.users\n  x = input.user\n}\n');
+  check('use-assignment-operator', 'package p\nlimit := 3\nallow if {\n  limit = input.max\n}\n');
+  check('use-assignment-operator', 'package p\nimport data.config\nallow if {\n  config = input.config\n}\n');
+  check('use-assignment-operator', 'package p\nf(x) := y if {\n  ⟦y = x⟧\n}\n');
+  check('use-assignment-operator', 'package p\nf(x) := y if {\n  x = y\n  y := 1\n}\n');
+  check('use-equality-operator', 'package p\nallow if {\n  ⟦input.role = "admin"⟧\n}\n');
+  check('use-equality-operator', 'package p\nallow if {\n  ⟦data.flags.on = true⟧\n}\n');
+  // Unification that binds something is left alone.
+  check('use-equality-operator', 'package p\nallow if {\n  [a, b] = input.pair\n  a == b\n}\n');
+  check('use-equality-operator', 'package p\nallow if {\n  x := 1\n  input.n = x\n}\n');
+});
+
+test('the = fixes replace the operator', () => {
+  const text = 'package p\nallow if {\n  x = input.user\n  input.role = "admin"\n  x.admin\n}\n';
+  const findings = lintModule(new ModuleParser().parse(text).module).filter((finding) => finding.fix && finding.code.startsWith('use-'));
+  assert.deepEqual(findings.map((finding) => finding.fix!.edits.map((edit) => [text.slice(edit.range.start, edit.range.end), edit.newText])), [[['=', ':=']], [['=', '==']]]);
+});
+
 test('a turned-off check reports nothing', () => {
   check('unused-import', 'package p\nimport data.lib.util\nx := 1\n', ['unused-import']);
 });

@@ -29,7 +29,8 @@ export const LINT_CHECKS: readonly LintCheck[] = [
   { code: 'never-defined', severity: 'warning', summary: 'A rule body with a condition that is always false, so the rule can never be defined.' },
   { code: 'shadowed-builtin', severity: 'warning', summary: 'A rule, function or variable named like a built-in function, which hides it.' },
   { code: 'deprecated-builtin', severity: 'warning', summary: 'A call of a built-in that OPA has deprecated.' },
-  { code: 'use-assignment-operator', severity: 'information', summary: '`=` in a rule head where `:=` says what is meant.' },
+  { code: 'use-assignment-operator', severity: 'information', summary: '`=` where `:=` says what is meant: in a rule head, or giving a new variable its value in a body.' },
+  { code: 'use-equality-operator', severity: 'information', summary: '`=` between two values already known, where `==` says what is meant.' },
 ];
 
 const SEVERITY_OF = new Map(LINT_CHECKS.map((check) => [check.code, check.severity]));
@@ -175,6 +176,11 @@ interface RuleLint {
   findings: LintFinding[];
   /** Every variable name the rule uses, for the unused-import check. */
   names: string[];
+  /**
+   * `x = value` where x is not seen before in the rule: an assignment, unless x is a rule or an
+   * import of the module, which the module-level pass checks.
+   */
+  assignments: { name: string; finding: LintFinding }[];
 }
 
 /**
@@ -213,12 +219,22 @@ export function lintModule(module: Ast.Module, disabled: ReadonlySet<string> = n
     if (path.startsWith('future.')) continue;
     if (seenImports.has(path)) add('duplicate-import', `${path} is imported twice`, imported.range, { title: 'Remove the duplicate import', edits: [{ range: imported.range, newText: '' }] });
     seenImports.set(path, imported);
-    const last = imported.path.terms[imported.path.terms.length - 1];
-    const name = imported.alias?.name ?? (last?.type === 'string' ? last.value : last?.type === 'var' ? last.name : undefined);
+    const name = importedName(imported);
     if (name && name !== 'input' && name !== 'data' && !used.has(name)) add('unused-import', `import ${path}${imported.alias ? ` as ${name}` : ''} is never used`, imported.range, { title: 'Remove the unused import', edits: [{ range: imported.range, newText: '' }] });
   }
-  for (const { findings: ruleFindings } of perRule) for (const finding of ruleFindings) if (!disabled.has(finding.code)) findings.push(finding);
+  const moduleNames = new Set<string>(module.imports.map(importedName).filter((name): name is string => name !== undefined));
+  for (const rule of module.rules) if (rule.head.ref[0]?.type === 'var') moduleNames.add(rule.head.ref[0].name);
+  for (const { findings: ruleFindings, assignments } of perRule) {
+    const kept = assignments.filter((assignment) => !moduleNames.has(assignment.name)).map((assignment) => assignment.finding);
+    for (const finding of [...ruleFindings, ...kept].sort((a, b) => a.range.start - b.range.start)) if (!disabled.has(finding.code)) findings.push(finding);
+  }
   return findings;
+}
+
+/** The name an import binds: its alias, or the last part of its path. */
+function importedName(imported: Ast.Import): string | undefined {
+  const last = imported.path.terms[imported.path.terms.length - 1];
+  return imported.alias?.name ?? (last?.type === 'string' ? last.value : last?.type === 'var' ? last.name : undefined);
 }
 
 /** The findings of the checks that look at one rule (else branches included), none turned off. */
@@ -243,7 +259,54 @@ function lintRule(rule: Ast.Rule): RuleLint {
     if (builtin?.deprecated) add('deprecated-builtin', `${name} is deprecated${REPLACEMENTS[name] ? `: use ${REPLACEMENTS[name]} instead` : ''}`, call.operator.range);
   }
   lintAssignments(calls, counts, add);
-  return { findings, names: [...counts.keys()] };
+  const assignments: RuleLint['assignments'] = [];
+  for (let clause: Ast.Rule | undefined = rule; clause; clause = clause.else) lintUnifications(clause, findings, assignments);
+  return { findings, names: [...counts.keys()], assignments };
+}
+
+/** Variable names anywhere in a node. */
+function namesIn(node: Visitable, names: Set<string>): void {
+  walk(node, (inner) => inner.type === 'var' && names.add(inner.name));
+}
+
+/** Whether a term holds no variable but the roots `input` and `data`: its value is known. */
+function isKnown(term: Ast.Term): boolean {
+  let known = true;
+  walk(term, (inner) => {
+    if (inner.type === 'var' && inner.name !== 'input' && inner.name !== 'data') known = false;
+    else if (inner.type === 'ref' && inner.terms[0]?.type === 'var' && inner.terms[0].name !== 'input' && inner.terms[0].name !== 'data') known = false;
+    else if (inner.type === 'call' || inner.type.endsWith('comprehension')) known = false;
+  });
+  return known;
+}
+
+/**
+ * `=` in a body unifies: with a new variable on the left it assigns (`:=` says so, and catches a
+ * name used twice), and between known values it compares (`==` says so).
+ */
+function lintUnifications(rule: Ast.Rule, findings: LintFinding[], assignments: RuleLint['assignments']): void {
+  const seen = new Set<string>();
+  for (const arg of rule.head.args ?? []) namesIn(arg, seen);
+  for (const expr of rule.body) {
+    const term = expr.terms;
+    if (!expr.generated && !expr.negated && expr.with.length === 0 && term.type === 'call' && term.infix === '=' && term.args.length === 2) {
+      const [left, right] = term.args;
+      const operator = { range: term.operator.range, newText: '' };
+      if (left.type === 'var' && left.name !== '_' && !seen.has(left.name) && !(right.type === 'var' && !seen.has(right.name))) {
+        const rightNames = new Set<string>();
+        namesIn(right, rightNames);
+        if (!rightNames.has(left.name)) {
+          assignments.push({
+            name: left.name,
+            finding: { code: 'use-assignment-operator', severity: SEVERITY_OF.get('use-assignment-operator')!, message: `use \`:=\` to give ${left.name} its value: \`=\` also compares, and would silently do so if ${left.name} were defined before`, range: expr.range, fix: { title: 'Use `:=`', edits: [{ ...operator, newText: ':=' }] } },
+          });
+        }
+      } else if (isKnown(left) && isKnown(right)) {
+        findings.push({ code: 'use-equality-operator', severity: SEVERITY_OF.get('use-equality-operator')!, message: 'use `==` to compare: `=` also assigns, which these values never need', range: expr.range, fix: { title: 'Use `==`', edits: [{ ...operator, newText: '==' }] } });
+      }
+    }
+    namesIn(expr, seen);
+  }
 }
 
 /** Every variable name of a rule (with how often it occurs) and every call, else branches included. */
