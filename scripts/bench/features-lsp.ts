@@ -72,7 +72,7 @@ async function measure(name: string, folder: string, file: string, text: string)
   const diagnostics: number[] = [];
   const typingCompletion: number[] = [];
   const editLine = positions[Math.floor(positions.length / 2)].line;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
     version++;
     const done = diagnosticsFor(version);
     const started = performance.now();

@@ -153,7 +153,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (pending) clearTimeout(pending);
     warmTimers.set(uri, setTimeout(() => {
       warmTimers.delete(uri);
-      void snapshotFor(uri).then((context) => context && guarded(undefined, () => void symbolIndex(context.snapshot).module(context.file)));
+      void snapshotFor(uri).then((context) => context && guarded(undefined, () => void symbolIndex(context.snapshot)));
     }, 50));
   }
 
