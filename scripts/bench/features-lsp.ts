@@ -1,6 +1,7 @@
 // Editor features through the language server over stdio, as an editor sees them: hover, completion
 // and diagnostics latency (median and 95th percentile) on a 5,000-line file and in a workspace of
 // 1,000 files, and the server's memory. Needs `npm run build` first (bench.mjs runs it).
+// BENCH_SAMPLES=1 prints every sample; BENCH_PROFILE=1 writes the server's CPU profiles to .bench/profile.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
