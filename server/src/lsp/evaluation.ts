@@ -6,6 +6,8 @@
 import { ModuleParser } from '../ast/parse';
 import { Engine, systemEnvironment } from '../eval/engine';
 import { evaluationReport, type EvaluationReport } from '../ide/evaluate';
+import { evaluatePlayground } from '../ide/playground';
+import type { PlaygroundAnswer, PlaygroundRequest } from '../playground-protocol';
 import { networkEnvironment } from '../network-transport';
 import { toJS } from '../value/value';
 import { Workspace, type FileProblem } from './workspace';
@@ -18,7 +20,7 @@ export interface EvaluationSettings {
 }
 
 export interface EvaluationRequest {
-  kind: 'document' | 'query';
+  kind: 'document' | 'query' | 'playground';
   /** The document the request comes from (a file path, or its URI when it has no file). */
   file: string;
   folder?: string;
@@ -29,6 +31,8 @@ export interface EvaluationRequest {
   settings: EvaluationSettings;
   /** The input chosen for the folder: a path, null for none, undefined for the nearest input file. */
   selectedInput?: string | null;
+  /** For `playground`: the four texts, evaluated on their own (no files). */
+  playground?: PlaygroundRequest;
 }
 
 export interface QueryAnswer {
@@ -43,6 +47,7 @@ export interface QueryAnswer {
 export interface EvaluationAnswer {
   report?: EvaluationReport;
   query?: QueryAnswer;
+  playground?: PlaygroundAnswer;
   /** Malformed input and data files, to show on those files. */
   problems: FileProblem[];
 }
@@ -58,6 +63,7 @@ export function runEvaluation(request: EvaluationRequest): EvaluationAnswer {
   const { settings } = request;
   const environment = settings.allowNetwork ? networkEnvironment(systemEnvironment) : systemEnvironment;
   const options = { timeoutMs: settings.timeoutMs, environment };
+  if (request.kind === 'playground') return { playground: evaluatePlayground({ ...request.playground!, regoVersion: settings.regoVersion }, options), problems: [] };
   if (!request.folder) {
     // A document outside every workspace folder (or never saved) is evaluated on its own.
     const engine = new Engine({ regoVersion: settings.regoVersion });

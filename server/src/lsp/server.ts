@@ -41,6 +41,7 @@ import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, readText, type FileProblem, type FolderState } from './workspace';
 import { snapshotOf, type LastValue, type Snapshot } from '../ide/snapshot';
+import { EVALUATE_PLAYGROUND, readState } from '../playground-protocol';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
 import { formatModule } from '../ide/formatting';
@@ -432,6 +433,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { ...error, uri: uriOf(error.file), range: lspRange(error.file, error.range) };
   }
 
+  /**
+   * The playground: four texts evaluated on their own in the evaluation worker, with the settings of
+   * the document it was opened from (`uri`, when that document is open) or the workspace's.
+   */
+  async function evaluatePlaygroundCommand(args: { uri?: unknown }, token?: Cancellation): Promise<unknown> {
+    const state = readState(args);
+    if (!state) return { error: { code: 'invalid_request', message: `${EVALUATE_PLAYGROUND} needs { policy, input, data, query } as texts` } };
+    if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to use the playground.' } };
+    const uri = typeof args.uri === 'string' && documents.get(args.uri) ? args.uri : undefined;
+    const documentSettings = uri ? await settingsFor(uri) : settings;
+    const answer = await pool.run(
+      {
+        kind: 'playground',
+        file: '<playground>',
+        open: [],
+        playground: state,
+        settings: { regoVersion: documentSettings.regoVersion, roots: [], timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+      },
+      token,
+    );
+    return answer.playground;
+  }
+
   async function evaluateQuery(args: { uri?: unknown; query?: unknown }, token?: Cancellation): Promise<unknown> {
     const uri = typeof args?.uri === 'string' ? args.uri : undefined;
     const query = typeof args?.query === 'string' ? args.query : undefined;
@@ -466,7 +490,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery] },
+        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, EVALUATE_PLAYGROUND] },
       },
       serverInfo: { name: 'rego-lens' },
     };
@@ -724,6 +748,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const [args] = params?.arguments ?? [];
       if (params?.command === COMMANDS.evaluate) return await evaluateDocument(args ?? {}, token);
       if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {}, token);
+      if (params?.command === EVALUATE_PLAYGROUND) return await evaluatePlaygroundCommand(args ?? {}, token);
       return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
     } catch (error) {
       if (error instanceof EvaluationError) return { error: { code: error.code, message: error.message } };

@@ -1,0 +1,149 @@
+/**
+ * The playground's wire: what its page (a webview) and its host (the VS Code client) say to each
+ * other, and what the server answers for one evaluation. The page, the host and the server import
+ * this file, so a message name is written down once. Every message that comes from the page is read
+ * through `readPageMessage`, which keeps only well-formed messages: a webview is untrusted input.
+ * Nothing here may import `vscode`, `vscode-languageserver` or the DOM.
+ */
+
+/** What the playground holds: four texts. Input and data are JSON (or YAML); query is a Rego query. */
+export interface PlaygroundState {
+  policy: string;
+  input: string;
+  data: string;
+  query: string;
+}
+
+/** The editors of the playground, which errors point into. */
+export type PlaygroundSource = 'policy' | 'input' | 'data' | 'query';
+
+/** A place in one of the editors: 1-based line and column. */
+export interface PlaygroundLocation {
+  source: PlaygroundSource;
+  line: number;
+  column: number;
+}
+
+export interface PlaygroundError {
+  code: string;
+  message: string;
+  location?: PlaygroundLocation;
+}
+
+/** One result of the query: its expressions' values and its variables' bindings, as JSON. */
+export interface PlaygroundResult {
+  expressions: { text: string; value: unknown }[];
+  bindings: Record<string, unknown>;
+}
+
+/** What one evaluation of the playground gives. */
+export interface PlaygroundAnswer {
+  results: PlaygroundResult[];
+  /** The query had no result. */
+  undefined: boolean;
+  /** When undefined and the query names a rule: why, per definition, with the values involved. */
+  explanation: { message: string; line: number }[];
+  /** `print()` output, with the policy line of each call (0 when printed from the query). */
+  printOutput: { text: string; line: number }[];
+  errors: PlaygroundError[];
+  durationMs: number;
+}
+
+/** The server command that evaluates a playground; arguments: one PlaygroundRequest. */
+export const EVALUATE_PLAYGROUND = 'rego.evaluatePlayground';
+
+export interface PlaygroundRequest extends PlaygroundState {
+  regoVersion?: 'v0' | 'v1';
+}
+
+/** Messages from the page to its host. */
+export type PageMessage =
+  /** The page is loaded and wants its state. */
+  | { type: 'ready' }
+  /** Evaluate this state; `id` comes back with the answer, so stale answers can be told apart. */
+  | { type: 'evaluate'; id: number; state: PlaygroundState }
+  /** The texts changed: the host keeps them, so a reload restores them. */
+  | { type: 'changed'; state: PlaygroundState }
+  /** Buttons: save the input to a file, write the policy back to its file, copy the CLI command, export and import. */
+  | { type: 'saveInput'; state: PlaygroundState }
+  | { type: 'applyPolicy'; state: PlaygroundState }
+  | { type: 'copyCommand'; state: PlaygroundState }
+  | { type: 'export'; state: PlaygroundState }
+  | { type: 'import' };
+
+/** Messages from the host to its page. */
+export type HostMessage =
+  /** The texts to show (at start, after an import, or when opened from another file). */
+  | { type: 'load'; state: PlaygroundState; title: string; canApply: boolean }
+  /** The answer to `evaluate` number `id`. */
+  | { type: 'answer'; id: number; answer: PlaygroundAnswer }
+  /** A short notice for the status line of the page (saved, copied, an error of the host). */
+  | { type: 'notice'; text: string };
+
+/** Texts beyond this size are refused: a playground is for trying things out, not for data dumps. */
+export const MAX_TEXT_LENGTH = 5_000_000;
+
+function readText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_TEXT_LENGTH ? value : undefined;
+}
+
+/** A PlaygroundState read from untrusted data, or undefined when it is not one. */
+export function readState(value: unknown): PlaygroundState | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const policy = readText(record.policy);
+  const input = readText(record.input);
+  const data = readText(record.data);
+  const query = readText(record.query);
+  if (policy === undefined || input === undefined || data === undefined || query === undefined) return undefined;
+  return { policy, input, data, query };
+}
+
+/** A message from the page, or undefined when it is not a well-formed one. */
+export function readPageMessage(value: unknown): PageMessage | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  switch (record.type) {
+    case 'ready':
+    case 'import':
+      return { type: record.type };
+    case 'evaluate': {
+      const state = readState(record.state);
+      return state && typeof record.id === 'number' && Number.isSafeInteger(record.id) ? { type: 'evaluate', id: record.id, state } : undefined;
+    }
+    case 'changed':
+    case 'saveInput':
+    case 'applyPolicy':
+    case 'copyCommand':
+    case 'export': {
+      const state = readState(record.state);
+      return state ? { type: record.type, state } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The file a playground is saved as: its four texts and a format marker. */
+export interface PlaygroundFile extends PlaygroundState {
+  format: 'rego-lens-playground';
+  version: 1;
+}
+
+export function playgroundFile(state: PlaygroundState): PlaygroundFile {
+  return { format: 'rego-lens-playground', version: 1, ...state };
+}
+
+/** Reads a saved playground file, or says why it is not one. */
+export function readPlaygroundFile(text: string): PlaygroundState | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { error: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || (value as Record<string, unknown>).format !== 'rego-lens-playground') {
+    return { error: 'not a Rego Lens playground: the file has no "format": "rego-lens-playground"' };
+  }
+  return readState(value) ?? { error: 'not a playground: policy, input, data and query must be texts' };
+}
