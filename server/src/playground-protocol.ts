@@ -52,6 +52,19 @@ export interface PlaygroundAnswer {
 /** The server command that evaluates a playground; arguments: one PlaygroundRequest. */
 export const EVALUATE_PLAYGROUND = 'rego.evaluatePlayground';
 
+/**
+ * The server command that gives a playground's first texts for a document (arguments: `{ uri, path? }`):
+ * the document's text, its active input file's text, the folder's data as JSON, and a query for `path`
+ * (a data path such as ['data', 'app', 'allow']) or for the whole package.
+ */
+export const PLAYGROUND_START = 'rego.playgroundStart';
+
+export interface PlaygroundStart {
+  state: PlaygroundState;
+  /** The input file the input text came from. */
+  inputPath?: string;
+}
+
 export interface PlaygroundRequest extends PlaygroundState {
   regoVersion?: 'v0' | 'v1';
 }
@@ -79,6 +92,11 @@ export type HostMessage =
   | { type: 'answer'; id: number; answer: PlaygroundAnswer }
   /** A short notice for the status line of the page (saved, copied, an error of the host). */
   | { type: 'notice'; text: string };
+
+/** A data path as a Rego ref: ['data', 'app', 'allow'] is `data.app.allow`, odd names in brackets. */
+export function refText(path: readonly string[]): string {
+  return path.map((part, index) => (index === 0 ? part : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`)).join('');
+}
 
 /** Texts beyond this size are refused: a playground is for trying things out, not for data dumps. */
 export const MAX_TEXT_LENGTH = 5_000_000;

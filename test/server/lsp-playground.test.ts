@@ -4,7 +4,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
 import { ensureBuilt, projectRoot } from '../support/build';
 import type { PlaygroundAnswer } from '../../server/src/playground-protocol';
@@ -16,6 +19,7 @@ const POLICY = 'package app\n\nallow if {\n\tprint("role:", input.role)\n\tinput
 describe('the playground through the language server', () => {
   let server: ChildProcessWithoutNullStreams;
   let connection: MessageConnection;
+  let root: string;
   const evaluate = (args: object, source?: CancellationTokenSource) => {
     const params = { command: 'rego.evaluatePlayground', arguments: [args] };
     const sent = source ? connection.sendRequest('workspace/executeCommand', params, source.token) : connection.sendRequest('workspace/executeCommand', params);
@@ -24,16 +28,32 @@ describe('the playground through the language server', () => {
 
   before(async () => {
     await ensureBuilt([serverPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-playground-'));
+    writeFileSync(join(root, 'policy.rego'), POLICY);
+    writeFileSync(join(root, 'input.json'), '{\n  "role": "admin"\n}\n');
+    writeFileSync(join(root, 'data.json'), '{"limits": {"max": 3}}');
     server = spawn(process.execPath, [serverPath, '--stdio']);
     connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     connection.listen();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { trusted: true } });
+    const folder = pathToFileURL(root).href;
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'ws' }], capabilities: {}, initializationOptions: { trusted: true } });
     connection.sendNotification('initialized', {});
   });
 
   after(() => {
     connection?.dispose();
     server?.kill();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('starts from a document: its text, its input file as written, the data and a query', async () => {
+    const uri = pathToFileURL(join(root, 'policy.rego')).href;
+    connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rego', version: 1, text: POLICY } });
+    const start = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.playgroundStart', arguments: [{ uri, path: ['data', 'app', 'allow'] }] })) as { state: Record<string, string>; inputPath?: string };
+    assert.deepEqual(start.state, { policy: POLICY, input: '{\n  "role": "admin"\n}\n', data: '{\n  "limits": {\n    "max": 3\n  }\n}', query: 'data.app.allow' });
+    assert.equal(start.inputPath, join(root, 'input.json'));
+    const whole = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.playgroundStart', arguments: [{ uri }] })) as { state: Record<string, string> };
+    assert.equal(whole.state.query, 'data.app');
   });
 
   it('evaluates the query against the input and data', async () => {

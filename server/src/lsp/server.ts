@@ -41,7 +41,8 @@ import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, readText, type FileProblem, type FolderState } from './workspace';
 import { snapshotOf, type LastValue, type Snapshot } from '../ide/snapshot';
-import { EVALUATE_PLAYGROUND, readState } from '../playground-protocol';
+import { EVALUATE_PLAYGROUND, PLAYGROUND_START, readState, refText, type PlaygroundStart } from '../playground-protocol';
+import { ObjectValue, toJSON } from '../value/value';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
 import { foldingRanges } from '../ide/folding';
 import { formatModule } from '../ide/formatting';
@@ -456,6 +457,30 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return answer.playground;
   }
 
+  /** A playground's first texts for a document: see PLAYGROUND_START. Input and data only when trusted. */
+  async function playgroundStart(args: { uri?: unknown; path?: unknown }): Promise<PlaygroundStart | { error: { code: string; message: string } }> {
+    const document = typeof args.uri === 'string' ? documents.get(args.uri) : undefined;
+    if (!document) return { error: { code: 'invalid_request', message: `${PLAYGROUND_START} needs the uri of an open Rego document` } };
+    const documentSettings = await settingsFor(document.uri);
+    const file = pathOf(document.uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    let input = '';
+    let inputPath: string | undefined;
+    let data = '';
+    if (trusted && file && folder) {
+      loadFolderModules(folder, documentSettings.regoVersion);
+      inputPath = workspace.inputFor(file, folder, selectedInputs.get(folder), openText).path;
+      if (inputPath) input = openText(inputPath) ?? workspace.readFile(inputPath) ?? '';
+      const value = workspace.dataFor(folder, openText, documentSettings.roots);
+      if (value instanceof ObjectValue && value.size > 0) data = toJSON(value, 2);
+    }
+    const path = Array.isArray(args.path) && args.path.every((part) => typeof part === 'string') ? (args.path as string[]) : undefined;
+    const module = parserOf(document.uri).parse(document.getText(), { regoVersion: documentSettings.regoVersion }).module;
+    const packagePath = module.package?.path.slice(1).map((part) => (part.type === 'string' ? part.value : '')) ?? [];
+    const query = refText(path ?? ['data', ...packagePath]);
+    return { state: { policy: document.getText(), input, data, query }, ...(inputPath ? { inputPath } : {}) };
+  }
+
   async function evaluateQuery(args: { uri?: unknown; query?: unknown }, token?: Cancellation): Promise<unknown> {
     const uri = typeof args?.uri === 'string' ? args.uri : undefined;
     const query = typeof args?.query === 'string' ? args.query : undefined;
@@ -490,7 +515,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, EVALUATE_PLAYGROUND] },
+        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, EVALUATE_PLAYGROUND, PLAYGROUND_START] },
       },
       serverInfo: { name: 'rego-lens' },
     };
@@ -749,6 +774,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (params?.command === COMMANDS.evaluate) return await evaluateDocument(args ?? {}, token);
       if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {}, token);
       if (params?.command === EVALUATE_PLAYGROUND) return await evaluatePlaygroundCommand(args ?? {}, token);
+      if (params?.command === PLAYGROUND_START) return await playgroundStart(args ?? {});
       return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
     } catch (error) {
       if (error instanceof EvaluationError) return { error: { code: error.code, message: error.message } };
