@@ -153,6 +153,10 @@ export class EvaluationView implements vscode.Disposable {
       }
       if (report.inputPath) hover.appendMarkdown(`\n\n_input: ${vscode.workspace.asRelativePath(report.inputPath)}_`);
       if (report.durationMs !== undefined) hover.appendMarkdown(`\n\n_evaluated in ${report.durationMs} ms_`);
+      // The link runs one command only, with the rule's document and path as its argument.
+      const playground = encodeURIComponent(JSON.stringify([{ uri: args.uri, path: args.path }]));
+      hover.appendMarkdown(`\n\n[Open in Playground](command:${OPEN_PLAYGROUND}?${playground})`);
+      hover.isTrusted = { enabledCommands: [OPEN_PLAYGROUND] };
       values.push({ range: new vscode.Range(end, end), hoverMessage: hover, renderOptions: { after: { contentText: text } } });
       for (const failure of report.explanation ?? []) {
         if (failure.uri !== here) continue;
@@ -193,3 +197,6 @@ export function evalCommandLines(args: EvaluateArguments, report: Report): strin
 }
 
 export { COMMANDS };
+
+/** The command that opens the playground; from an evaluation result, with the rule's `{ uri, path }`. */
+export const OPEN_PLAYGROUND = 'rego.openPlayground';

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_COMMANDS, COMMANDS, LANGUAGE_ID, NOTIFICATIONS, SETTINGS_SECTION, type SelectInputParams } from '../../server/src/protocol';
-import { EvaluationView, evalCommandLines, type EvaluateArguments, type Report } from './evaluation';
+import { EvaluationView, OPEN_PLAYGROUND, evalCommandLines, type EvaluateArguments, type Report } from './evaluation';
+import { PLAYGROUND_VIEW_TYPE, Playground } from './playground';
 
 let client: LanguageClient | undefined;
 
@@ -166,6 +167,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('Copied the equivalent command lines (Rego Lens and opa).');
     }),
     vscode.commands.registerCommand('rego.clearEvaluation', () => view.clear()),
+    // From the palette (the active Rego file, or a scratch policy), the editor title (that file) or an
+    // evaluation result (`{ uri, path }` of the rule).
+    vscode.commands.registerCommand(OPEN_PLAYGROUND, async (target?: unknown) => {
+      let from: { uri: vscode.Uri; path?: string[] } | undefined;
+      if (target instanceof vscode.Uri) from = { uri: target };
+      else if (target && typeof target === 'object' && typeof (target as { uri?: unknown }).uri === 'string') {
+        const { uri, path } = target as { uri: string; path?: unknown };
+        from = { uri: vscode.Uri.parse(uri), ...(Array.isArray(path) && path.every((part) => typeof part === 'string') ? { path: path as string[] } : {}) };
+      } else if (vscode.window.activeTextEditor?.document.languageId === LANGUAGE_ID) from = { uri: vscode.window.activeTextEditor.document.uri };
+      await Playground.open(context, () => client, from);
+    }),
+    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => Playground.revive(panel, context, () => client),
+    }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.disableLintCheck, async (code: unknown) => {
       if (typeof code !== 'string') return;
       const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);

@@ -142,6 +142,34 @@ export function readPageMessage(value: unknown): PageMessage | undefined {
   }
 }
 
+
+/**
+ * Shell lines that write the playground's texts to files and run the same evaluation with our
+ * command-line tool and with `opa eval`, so a result can be checked outside the editor.
+ */
+export function playgroundCommandLines(state: PlaygroundState): string {
+  const lines: string[] = [];
+  const file = (name: string, text: string) => {
+    const marker = `END_${name.replace(/\W/g, '_').toUpperCase()}`;
+    lines.push(`cat > ${name} <<'${marker}'`, text.replace(/\n$/, ''), marker);
+  };
+  file('policy.rego', state.policy);
+  const flags = ['-d policy.rego'];
+  if (state.data.trim()) {
+    const name = /^\s*[[{]/.test(state.data) ? 'data.json' : 'data.yaml';
+    file(name, state.data);
+    flags.push(`-d ${name}`);
+  }
+  if (state.input.trim()) {
+    const name = /^\s*[[{"]/.test(state.input) ? 'input.json' : 'input.yaml';
+    file(name, state.input);
+    flags.push(`-i ${name}`);
+  }
+  const query = `'${(state.query.trim() || 'data').replace(/'/g, `'\\''`)}'`;
+  lines.push(`node dist/cli.js eval ${flags.join(' ')} ${query}`, `opa eval ${flags.join(' ')} ${query}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** The file a playground is saved as: its four texts and a format marker. */
 export interface PlaygroundFile extends PlaygroundState {
   format: 'rego-lens-playground';
