@@ -62,6 +62,33 @@ test('the playground evaluates the policy live, and follows edits of the input',
     // The example policy on disk is untouched: the playground edits only its own texts.
     const onDisk = readFileSync(join(vscode!.workspace, 'policies', 'teams', 'teams.rego'), 'utf8');
     if (!onDisk.includes('may_approve if {')) throw new Error('the policy file changed');
+
+    // "Apply policy to file" writes the panel's policy into the file's editor as an edit Undo takes back.
+    const policy = playground.locator('.pane-policy .cm-content');
+    await policy.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# edited in the playground\n');
+    const apply = playground.locator('button[data-action="applyPolicy"]');
+    await page.waitForTimeout(600);
+    await apply.click();
+    const fileEditor = page.locator('.editor-group-container').first();
+    // VS Code draws spaces as no-break spaces.
+    const fileText = async () => (await fileEditor.locator('.view-line').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+    await poll('the applied line in the file\'s editor', async () => (await fileText()).includes('edited in the playground'), { timeoutMs: 20_000, intervalMs: 500 });
+    await fileEditor.locator('.view-lines').click();
+    await page.keyboard.press('Control+Z');
+    await poll('the applied line undone', async () => !(await fileText()).includes('edited in the playground'), { timeoutMs: 20_000, intervalMs: 500 });
+
+    // After a reload, the panel comes back with its texts.
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const restored = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await poll('the restored panel with its texts', async () => {
+      const texts = await restored.locator('.pane-policy .cm-content').innerText({ timeout: 2000 }).catch(() => '');
+      const inputText = await restored.locator('.pane-input .cm-content').innerText({ timeout: 2000 }).catch(() => '');
+      return texts.includes('edited in the playground') && inputText.includes('{"user": ');
+    }, { timeoutMs: 60_000, intervalMs: 1000 });
+    await screenshot(page, 'playground-restored');
   } catch (error) {
     await screenshot(page, 'playground-failure').catch(() => undefined);
     throw error;
