@@ -28,6 +28,15 @@ async function runCommand(page: VsCode['page'], title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Replaces the whole text of a playground editor, as a person would: select all, delete, type. */
+async function replaceText(page: VsCode['page'], editor: ReturnType<ReturnType<VsCode['page']['frameLocator']>['locator']>, text: string): Promise<void> {
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await poll('the editor to be empty', async () => (await editor.innerText()).trim() === '', { timeoutMs: 10_000, intervalMs: 200 });
+  await page.keyboard.type(text, { delay: 10 });
+}
+
 test('the playground evaluates the policy live, and follows edits of the input', { timeout: 240_000 }, async () => {
   const { page } = vscode!;
   try {
@@ -47,16 +56,12 @@ test('the playground evaluates the policy live, and follows edits of the input',
 
     // Make the change small: the decision flips.
     const input = playground.locator('.pane-input .cm-content');
-    await input.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('{"user": "carol", "change": {"team": "payments", "lines": 40}}');
+    await replaceText(page, input, '{"user": "carol", "change": {"team": "payments", "lines": 40}}');
     await poll('may_approve in the output after the edit', async () => /may_approve/.test(await output.innerText()) && !/the change has 120 lines/.test(await output.innerText()), { timeoutMs: 30_000, intervalMs: 500 });
     await screenshot(page, 'playground-edited');
 
     // A malformed input is an error located in the input editor, not a crash.
-    await input.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('{"user": ');
+    await replaceText(page, input, '{"user": ');
     await poll('the input error in the output, located in the input editor', async () => /input 1:\d+/.test(await output.innerText()), { timeoutMs: 30_000, intervalMs: 500 });
 
     // The example policy on disk is untouched: the playground edits only its own texts.
@@ -89,6 +94,34 @@ test('the playground evaluates the policy live, and follows edits of the input',
       return texts.includes('edited in the playground') && inputText.includes('{"user": ');
     }, { timeoutMs: 60_000, intervalMs: 1000 });
     await screenshot(page, 'playground-restored');
+
+    // "Open in Playground" in the hover of an evaluation result starts from that rule.
+    await page.locator('.tabs-container .tab', { hasText: 'teams.rego' }).first().click();
+    await page.locator('.editor-group-container.active .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    const lenses = page.locator('.editor-group-container.active .codelens-decoration a', { hasText: /^Evaluate$/ });
+    await poll('the Evaluate lenses', async () => (await lenses.count()) >= 3, { timeoutMs: 30_000 });
+    await lenses.first().click();
+    const valueLine = page.locator('.editor-group-container.active').locator('.view-line', { hasText: /user_team\s+:=\s+team\s+if/ });
+    // The value is drawn after the line by a decoration (CSS generated content). The project is typed
+    // without the DOM library, so the page's objects are described here.
+    const afterContent = (line: unknown): string => {
+      const page = globalThis as unknown as { getComputedStyle(element: unknown, pseudo: string): { content: string } };
+      return [...(line as { querySelectorAll(selector: string): Iterable<unknown> }).querySelectorAll('span')].map((span) => page.getComputedStyle(span, '::after').content).join(' ');
+    };
+    await poll('the value of user_team after its head', async () => /payments/.test(await valueLine.evaluate(afterContent)), { timeoutMs: 30_000, intervalMs: 500 });
+    const link = page.locator('.monaco-hover:visible a', { hasText: 'Open in Playground' });
+    await poll('the Open in Playground link in the value\'s hover', async () => {
+      if ((await link.count()) === 0) await valueLine.locator('span').last().hover();
+      return (await link.count()) > 0;
+    }, { timeoutMs: 30_000, intervalMs: 1000 });
+    await link.first().click();
+    const reopened = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await poll('the playground on data.teams.user_team', async () => {
+      const query = await reopened.locator('.pane-query .cm-content').innerText({ timeout: 2000 }).catch(() => '');
+      const result = await reopened.locator('.pane-output .output').innerText({ timeout: 2000 }).catch(() => '');
+      return query.includes('data.teams.user_team') && result.includes('payments');
+    }, { timeoutMs: 30_000, intervalMs: 1000 });
   } catch (error) {
     await screenshot(page, 'playground-failure').catch(() => undefined);
     throw error;
