@@ -2,7 +2,7 @@
 // opens the panel with the policy, its nearest input and the workspace data; the output shows the
 // package's value; editing the input in the panel changes the decision, offline, live.
 import { after, before, test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
 
@@ -94,6 +94,15 @@ test('the playground evaluates the policy live, and follows edits of the input',
     await fileEditor.locator('.view-lines').click();
     await page.keyboard.press('Control+Z');
     await poll('the applied line undone', async () => !(await fileText()).includes('edited in the playground'), { timeoutMs: 20_000, intervalMs: 500 });
+
+    // "Save input as…" writes the input to a new file, picked in the save dialog.
+    await playground.locator('button[data-action="saveInput"]').click();
+    const pathInput = page.locator('.quick-input-widget input');
+    await pathInput.waitFor({ state: 'visible', timeout: 20_000 });
+    const saved = join(vscode!.workspace, 'policies', 'teams', 'saved-input.json');
+    await pathInput.fill(saved);
+    await page.keyboard.press('Enter');
+    await poll('the saved input file', async () => existsSync(saved) && readFileSync(saved, 'utf8') === '{"user": ', { timeoutMs: 20_000, intervalMs: 500 });
 
     // "Open in Playground" in the hover of an evaluation result starts from that rule.
     await page.locator('.tabs-container .tab', { hasText: 'teams.rego' }).first().click();
