@@ -98,9 +98,11 @@ test('the playground evaluates the policy live, and follows edits of the input',
     // "Save input as…" writes the input to a new file, picked in the save dialog.
     await playground.locator('button[data-action="saveInput"]').click();
     const pathInput = page.locator('.quick-input-widget input');
-    await pathInput.waitFor({ state: 'visible', timeout: 20_000 });
+    // The dialog fills in its suggestion (input.json beside the policy) a moment after it shows.
+    await poll('the save dialog with its suggestion', async () => (await pathInput.isVisible()) && (await pathInput.inputValue()).endsWith('input.json'), { timeoutMs: 20_000, intervalMs: 300 });
     const saved = join(vscode!.workspace, 'policies', 'teams', 'saved-input.json');
     await pathInput.fill(saved);
+    await poll('the typed path in the dialog', async () => (await pathInput.inputValue()) === saved, { timeoutMs: 5_000, intervalMs: 200 });
     await page.keyboard.press('Enter');
     await poll('the saved input file', async () => existsSync(saved) && readFileSync(saved, 'utf8') === '{"user": ', { timeoutMs: 20_000, intervalMs: 500 });
 
