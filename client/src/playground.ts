@@ -45,6 +45,8 @@ export class Playground implements vscode.Disposable {
   private static current: Playground | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private running: vscode.CancellationTokenSource | undefined;
+  /** The folder's other modules the latest evaluation loaded, for the copied command. */
+  private library: string[] = [];
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -123,7 +125,11 @@ export class Playground implements vscode.Disposable {
           return;
         case 'evaluate':
           this.saved = { ...this.saved, state: message.state };
-          this.post({ type: 'answer', id: message.id, answer: await this.evaluate(message.state) });
+          {
+            const answer = await this.evaluate(message.state);
+            this.library = answer.library ?? [];
+            this.post({ type: 'answer', id: message.id, answer });
+          }
           return;
         case 'saveInput':
           await this.saveInput(message.state);
@@ -132,7 +138,7 @@ export class Playground implements vscode.Disposable {
           await this.applyPolicy(message.state);
           return;
         case 'copyCommand':
-          await vscode.env.clipboard.writeText(playgroundCommandLines(message.state));
+          await vscode.env.clipboard.writeText(playgroundCommandLines(message.state, this.library));
           this.post({ type: 'notice', text: 'Copied the equivalent commands (Rego Lens and opa).' });
           return;
         case 'export':

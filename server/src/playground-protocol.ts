@@ -47,6 +47,11 @@ export interface PlaygroundAnswer {
   printOutput: { text: string; line: number }[];
   errors: PlaygroundError[];
   durationMs: number;
+  /**
+   * The other modules of the policy's workspace folder that were loaded with it (file paths): a
+   * policy opened from a file sees the rules of the files beside it, as it does when evaluated there.
+   */
+  library?: string[];
 }
 
 /** The server command that evaluates a playground; arguments: one PlaygroundRequest. */
@@ -144,28 +149,27 @@ export function readPageMessage(value: unknown): PageMessage | undefined {
 
 
 /**
- * Shell lines that write the playground's texts to files and run the same evaluation with our
- * command-line tool and with `opa eval`, so a result can be checked outside the editor.
+ * Shell lines that write the playground's texts to files in a new temporary folder (nothing of the
+ * current folder is touched) and run the same evaluation with our command-line tool and with
+ * `opa eval`, so a result can be checked outside the editor.
  */
-export function playgroundCommandLines(state: PlaygroundState): string {
-  const lines: string[] = [];
-  const file = (name: string, text: string) => {
-    const marker = `END_${name.replace(/\W/g, '_').toUpperCase()}`;
-    lines.push(`cat > ${name} <<'${marker}'`, text.replace(/\n$/, ''), marker);
+export function playgroundCommandLines(state: PlaygroundState, library: readonly string[] = []): string {
+  const lines = ['dir="$(mktemp -d)"'];
+  const flags: string[] = [];
+  const file = (name: string, text: string, flag: string) => {
+    // A heredoc ends at a line equal to its marker: pick one that no line of the text equals.
+    let marker = `END_${name.replace(/\W/g, '_').toUpperCase()}`;
+    while (text.split('\n').includes(marker)) marker += '_';
+    lines.push(`cat > "$dir/${name}" <<'${marker}'`, text.replace(/\n$/, ''), marker);
+    flags.push(`${flag} "$dir/${name}"`);
   };
-  file('policy.rego', state.policy);
-  const flags = ['-d policy.rego'];
-  if (state.data.trim()) {
-    const name = /^\s*[[{]/.test(state.data) ? 'data.json' : 'data.yaml';
-    file(name, state.data);
-    flags.push(`-d ${name}`);
-  }
-  if (state.input.trim()) {
-    const name = /^\s*[[{"]/.test(state.input) ? 'input.json' : 'input.yaml';
-    file(name, state.input);
-    flags.push(`-i ${name}`);
-  }
-  const query = `'${(state.query.trim() || 'data').replace(/'/g, `'\\''`)}'`;
+  file('policy.rego', state.policy, '-d');
+  for (const path of library) flags.push(`-d '${path.replace(/'/g, `'\\''`)}'`);
+  if (state.data.trim()) file(/^\s*[[{]/.test(state.data) ? 'data.json' : 'data.yaml', state.data, '-d');
+  if (state.input.trim()) file(/^\s*[[{"]/.test(state.input) ? 'input.json' : 'input.yaml', state.input, '-i');
+  // An empty query is the policy's package, as the playground evaluates it.
+  const packageName = /^\s*package\s+([A-Za-z_][A-Za-z0-9_.]*)/m.exec(state.policy)?.[1];
+  const query = `'${(state.query.trim() || (packageName ? `data.${packageName}` : 'data')).replace(/'/g, `'\\''`)}'`;
   lines.push(`node dist/cli.js eval ${flags.join(' ')} ${query}`, `opa eval ${flags.join(' ')} ${query}`);
   return `${lines.join('\n')}\n`;
 }

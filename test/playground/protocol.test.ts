@@ -3,18 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_TEXT_LENGTH, playgroundCommandLines, playgroundFile, readPageMessage, readPlaygroundFile, type PlaygroundState } from '../../server/src/playground-protocol';
 import { evaluatePlayground } from '../../server/src/ide/playground';
 import { ensureBuilt, projectRoot } from '../support/build';
 
+// The query is left empty: the command must evaluate the package too, as the playground does.
 const STATE: PlaygroundState = {
   policy: "package app\n\nimport rego.v1\n\nallow if {\n\tinput.user.role == \"admin\"\n\tinput.user.name != \"o'brien\"\n}\n\nlimit := data.limits.max\n",
   input: '{"user": {"role": "admin", "name": "amy"}}',
   data: 'limits:\n  max: 3\n',
-  query: 'data.app',
+  query: '',
 };
 
 test('page messages are kept only when well formed', () => {
@@ -32,6 +33,11 @@ test('a saved playground loads back, and other JSON is refused with a reason', (
   assert.match((readPlaygroundFile('{"format": "rego-lens-playground", "policy": 1}') as { error: string }).error, /must be texts/);
 });
 
+test('the copied command lines load the folder\'s other modules too, quoted for the shell', () => {
+  const lines = playgroundCommandLines(STATE, ["/work/it's/lib.rego"]);
+  assert.match(lines, /^node dist\/cli\.js eval -d "\$dir\/policy\.rego" -d '\/work\/it'\\''s\/lib\.rego' /m);
+});
+
 test('the copied command lines give what the playground shows', async () => {
   await ensureBuilt([join(projectRoot, 'dist', 'cli.js')]);
   const folder = mkdtempSync(join(tmpdir(), 'rego-lens-playground-cli-'));
@@ -47,6 +53,8 @@ test('the copied command lines give what the playground shows', async () => {
     const shown = evaluatePlayground(STATE);
     assert.deepEqual(printed.result[0].expressions[0].value, shown.results[0].expressions[0].value);
     assert.deepEqual(shown.results[0].expressions[0].value, { allow: true, limit: 3 });
+    // The lines write into a folder of their own, not the current one.
+    assert.deepEqual(readdirSync(folder), []);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -32,6 +32,7 @@ describe('the playground through the language server', () => {
     writeFileSync(join(root, 'policy.rego'), POLICY);
     writeFileSync(join(root, 'input.json'), '{\n  "role": "admin"\n}\n');
     writeFileSync(join(root, 'data.json'), '{"limits": {"max": 3}}');
+    writeFileSync(join(root, 'lib.rego'), 'package lib\n\nlimit := 7\n');
     server = spawn(process.execPath, [serverPath, '--stdio']);
     connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     connection.listen();
@@ -54,6 +55,15 @@ describe('the playground through the language server', () => {
     assert.equal(start.inputPath, join(root, 'input.json'));
     const whole = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.playgroundStart', arguments: [{ uri }] })) as { state: Record<string, string> };
     assert.equal(whole.state.query, 'data.app');
+  });
+
+  it('opened from a file, sees the other modules of its folder', async () => {
+    const uri = pathToFileURL(join(root, 'policy.rego')).href;
+    const fromFile = await evaluate({ policy: 'package app\n\nx := data.lib.limit\n', input: '', data: '', query: 'data.app.x', uri });
+    assert.equal(fromFile.results[0]?.expressions[0].value, 7);
+    assert.deepEqual(fromFile.library, [join(root, 'lib.rego')]);
+    const alone = await evaluate({ policy: 'package app\n\nx := data.lib.limit\n', input: '', data: '', query: 'data.app.x' });
+    assert.equal(alone.undefined, true);
   });
 
   it('evaluates the query against the input and data', async () => {

@@ -11,6 +11,9 @@ import { ObjectValue, toJS, type Value } from '../value/value';
 import type { PlaygroundAnswer, PlaygroundError, PlaygroundRequest, PlaygroundSource } from '../playground-protocol';
 import { describeFailure } from './evaluate';
 
+/** How the engine names a query in its errors. */
+const QUERY_FILE = '<query>';
+
 /** The policy's file name in messages and in the equivalent command line. */
 export const PLAYGROUND_POLICY_FILE = 'policy.rego';
 
@@ -37,6 +40,10 @@ function readEditor(source: 'input' | 'data', text: string): { value?: Value; er
 
 /** An engine error, located in the policy or the query editor. */
 function playgroundError(error: LocatedError, queryText: string): PlaygroundError {
+  if (error.file && error.file !== PLAYGROUND_POLICY_FILE && error.file !== QUERY_FILE) {
+    const place = error.location ? `${error.file}:${error.location.row}:${error.location.col}` : error.file;
+    return { code: error.code, message: `${place}: ${error.message}` };
+  }
   const source: PlaygroundSource = error.file === PLAYGROUND_POLICY_FILE ? 'policy' : 'query';
   const located: PlaygroundError = { code: error.code, message: error.message };
   if (error.location) located.location = { source, line: error.location.row, column: error.location.col };
@@ -47,7 +54,11 @@ function playgroundError(error: LocatedError, queryText: string): PlaygroundErro
   return located;
 }
 
-export function evaluatePlayground(request: PlaygroundRequest, options: Omit<EvaluateOptions, 'input'> = {}): PlaygroundAnswer {
+/**
+ * Evaluates a playground. `library` holds the other modules of the folder the policy came from; their
+ * errors are named by file, since no editor of the playground shows them.
+ */
+export function evaluatePlayground(request: PlaygroundRequest, options: Omit<EvaluateOptions, 'input'> = {}, library: { file: string; text: string }[] = []): PlaygroundAnswer {
   const answer: PlaygroundAnswer = { results: [], undefined: false, explanation: [], printOutput: [], errors: [], durationMs: 0 };
   const input = readEditor('input', request.input);
   const data = readEditor('data', request.data);
@@ -57,7 +68,8 @@ export function evaluatePlayground(request: PlaygroundRequest, options: Omit<Eva
   }
   if (answer.errors.length > 0) return answer;
   const engine = new Engine({ regoVersion: request.regoVersion ?? 'v1' });
-  engine.setModules([{ file: PLAYGROUND_POLICY_FILE, text: request.policy }]);
+  engine.setModules([{ file: PLAYGROUND_POLICY_FILE, text: request.policy }, ...library]);
+  if (library.length > 0) answer.library = library.map((module) => module.file);
   if (data.value instanceof ObjectValue) engine.setData(data.value);
   const query = request.query.trim() === '' ? defaultQuery(engine) : request.query;
   const policyLines = new LineIndex(request.policy);

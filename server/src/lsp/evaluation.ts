@@ -63,7 +63,15 @@ export function runEvaluation(request: EvaluationRequest): EvaluationAnswer {
   const { settings } = request;
   const environment = settings.allowNetwork ? networkEnvironment(systemEnvironment) : systemEnvironment;
   const options = { timeoutMs: settings.timeoutMs, environment };
-  if (request.kind === 'playground') return { playground: evaluatePlayground({ ...request.playground!, regoVersion: settings.regoVersion }, options), problems: [] };
+  if (request.kind === 'playground') {
+    // Opened from a file of a folder: the folder's other modules come along, as the editor sees them.
+    let library: { file: string; text: string }[] = [];
+    if (request.folder) {
+      const state = workspace.loadModules(request.folder, openText, { regoVersion: settings.regoVersion, openFiles: [...open.keys()] });
+      library = state.engine.modules().filter((module) => module.file !== request.file).map(({ file, text }) => ({ file, text }));
+    }
+    return { playground: evaluatePlayground({ ...request.playground!, regoVersion: settings.regoVersion }, options, library), problems: [] };
+  }
   if (!request.folder) {
     // A document outside every workspace folder (or never saved) is evaluated on its own.
     const engine = new Engine({ regoVersion: settings.regoVersion });

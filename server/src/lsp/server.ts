@@ -444,11 +444,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Evaluation is off in untrusted workspaces: trust this workspace to use the playground.' } };
     const uri = typeof args.uri === 'string' && documents.get(args.uri) ? args.uri : undefined;
     const documentSettings = uri ? await settingsFor(uri) : settings;
+    const file = uri ? pathOf(uri) : undefined;
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
+    const open: [string, string][] = [];
+    if (folder) for (const document of documents.all()) {
+      const path = pathOf(document.uri);
+      if (path) open.push([path, document.getText()]);
+    }
     const answer = await pool.run(
       {
         kind: 'playground',
-        file: '<playground>',
-        open: [],
+        file: file ?? '<playground>',
+        folder,
+        open,
         playground: state,
         settings: { regoVersion: documentSettings.regoVersion, roots: [], timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
       },
