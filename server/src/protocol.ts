@@ -41,6 +41,8 @@ export const COMMANDS = {
   evaluate: 'rego.evaluate',
   /** Arguments: `{ uri, query }`; evaluates a query in the package of the document. */
   evaluateQuery: 'rego.evaluateQuery',
+  /** Arguments: `{ folderUri }`; returns the test rules of every Rego file of the folder (open ones as edited). */
+  listTests: 'rego.listTests',
 } as const;
 
 /** Client-side commands the server's code actions refer to. */

@@ -48,6 +48,8 @@ describe('multi-root workspaces', () => {
     root = mkdtempSync(join(tmpdir(), 'rego-lens-multi-root-'));
     write('alpha/lib.rego', 'package shared\n\nonly_in_alpha := 1\n\nhelper(x) := x + 1\n');
     write('beta/lib.rego', 'package shared\n\nonly_in_beta := 2\n\nhelper(x, y) := x + y\n');
+    write('alpha/lib_test.rego', 'package shared_test\n\nimport data.shared\n\ntest_helper if shared.helper(1) == 2\n\ntodo_test_more if false\n');
+    write('beta/lib_test.rego', 'package shared_test\n\ntest_beta if true\n');
     server = spawn(process.execPath, [serverPath, '--stdio']);
     connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params));
@@ -82,6 +84,19 @@ describe('multi-root workspaces', () => {
     open('alpha/unsaved.rego', 'package unsaved\n\nimport data.shared\n\nv := shared.only_in_alpha\n');
     const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri: uri('alpha/unsaved.rego') }, position: { line: 4, character: 0 } })) as { contents: { value: string } } | null;
     assert.match(hover?.contents.value ?? '', /Rule `data\.unsaved\.v`/);
+  });
+
+  it('lists the test rules of a folder, unsaved files included', async () => {
+    open('alpha/new_test.rego', 'package fresh_test\n\ntest_new if true\n');
+    const tests = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.listTests', arguments: [{ folderUri: pathToFileURL(join(root, 'alpha')).href }] })) as { uri: string; name: string; packageName: string; todo: boolean; range: { start: { line: number } } }[];
+    assert.deepEqual(
+      tests.map((entry) => [entry.uri.slice(entry.uri.lastIndexOf('/') + 1), entry.packageName, entry.name, entry.todo, entry.range.start.line]),
+      [
+        ['lib_test.rego', 'shared_test', 'test_helper', false, 4],
+        ['lib_test.rego', 'shared_test', 'todo_test_more', true, 6],
+        ['new_test.rego', 'fresh_test', 'test_new', false, 2],
+      ],
+    );
   });
 
   it('completes the rules of the same folder only', async () => {

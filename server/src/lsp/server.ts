@@ -41,6 +41,7 @@ import { documentDiagnostics, Severity } from '../ide/diagnostics';
 import { evaluationLenses, type EvaluationReport } from '../ide/evaluate';
 import { Workspace, readText, type FileProblem, type FolderState } from './workspace';
 import { snapshotOf, type LastValue, type Snapshot } from '../ide/snapshot';
+import { testsOf } from '../ide/tests';
 import { EVALUATE_PLAYGROUND, PLAYGROUND_START, readState, refText, type PlaygroundStart } from '../playground-protocol';
 import { ObjectValue, toJSON } from '../value/value';
 import { documentSymbols, workspaceSymbols, type DocumentSymbol as IdeDocumentSymbol, type SymbolKind as IdeSymbolKind } from '../ide/document-symbols';
@@ -465,6 +466,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return answer.playground;
   }
 
+  /** The test rules of a workspace folder's Rego files, open documents as edited (see COMMANDS.listTests). */
+  async function listTests(args: { folderUri?: unknown }): Promise<unknown> {
+    const folder = typeof args.folderUri === 'string' ? pathOf(args.folderUri) : undefined;
+    if (!folder || !folders.includes(folder)) return { error: { code: 'invalid_request', message: `${COMMANDS.listTests} needs the uri of a workspace folder` } };
+    const state = loadFolderModules(folder, (await settingsFor(args.folderUri as string)).regoVersion);
+    return state.engine.modules().flatMap(({ file, module }) =>
+      testsOf(module, file).map((entry) => ({ uri: uriOf(file), packageName: entry.packageName, name: entry.name, path: entry.path, range: lspRange(file, entry.range), todo: entry.todo })),
+    );
+  }
+
   /** A playground's first texts for a document: see PLAYGROUND_START. Input and data only when trusted. */
   async function playgroundStart(args: { uri?: unknown; path?: unknown }): Promise<PlaygroundStart | { error: { code: string; message: string } }> {
     const document = typeof args.uri === 'string' ? documents.get(args.uri) : undefined;
@@ -523,7 +534,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, EVALUATE_PLAYGROUND, PLAYGROUND_START] },
+        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, COMMANDS.listTests, EVALUATE_PLAYGROUND, PLAYGROUND_START] },
       },
       serverInfo: { name: 'rego-lens' },
     };
@@ -783,6 +794,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (params?.command === COMMANDS.evaluateQuery) return await evaluateQuery(args ?? {}, token);
       if (params?.command === EVALUATE_PLAYGROUND) return await evaluatePlaygroundCommand(args ?? {}, token);
       if (params?.command === PLAYGROUND_START) return await playgroundStart(args ?? {});
+      if (params?.command === COMMANDS.listTests) return await listTests(args ?? {});
       return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
     } catch (error) {
       if (error instanceof EvaluationError) return { error: { code: error.code, message: error.message } };
