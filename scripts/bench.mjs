@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
-const benchmarks = ['parse', 'eval', 'evaluate-lsp', 'features-lsp'];
+const benchmarks = ['parse', 'eval', 'evaluate-lsp', 'features-lsp', 'test-runner'];
 mkdirSync('.bench', { recursive: true });
 // The language-server benchmark runs the built server.
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -9,9 +9,11 @@ import { ModuleParser, parse } from './ast/parse';
 import type { Module, ParseError } from './ast/nodes';
 import type { RegoVersion } from './syntax/prepare';
 import { LineIndex } from './syntax/line-index';
-import { Engine, systemEnvironment, type EvaluateResult, type LocatedError, type SourceFile } from './eval/engine';
+import { Engine, systemEnvironment, type EvaluateResult, type LocatedError } from './eval/engine';
 import { networkEnvironment } from './network-transport';
-import { DocumentError, manifestRoots, mergeAt, readDocument, withinRoots } from './eval/documents';
+import { readDocument } from './eval/documents';
+import { load } from './load-paths';
+import { runTestsOn, type TestResult } from './testing/runner';
 import { compile } from './analysis/compile';
 import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
@@ -29,6 +31,8 @@ Commands:
   eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
        [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
+  test [-v] [--run REGEX] [--coverage] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z] PATH...
+                                                           run the tests (rules named test_*) as \`opa test\` does
   capabilities                                             print the built-ins in the shape of OPA's capabilities.json
   help                                                     print this message
 `;
@@ -278,79 +282,6 @@ function fmtCommand(args: string[]): number {
   return status;
 }
 
-interface Loaded {
-  modules: SourceFile[];
-  data: ObjectValue;
-  errors: LocatedError[];
-}
-
-const DATA_FILE = /\.(json|ya?ml)$/i;
-
-/**
- * Loads `-d` paths and `-b` bundles as `opa eval` does: .rego files become modules; a data file's
- * content is placed at its folder's path relative to the loaded root (a file named directly is placed
- * at the root). Bundles also read `.manifest` to check that data stays inside the declared roots.
- */
-function load(dataPaths: string[], bundles: string[], version: RegoVersion): Loaded {
-  const loaded: Loaded = { modules: [], data: new ObjectValue(), errors: [] };
-  const problems: string[] = [];
-  const addData = (file: string, placement: string[]): void => {
-    try {
-      const text = readFileSync(file, 'utf8');
-      loaded.data = mergeAt(loaded.data, placement, readDocument(file, text), file);
-    } catch (error) {
-      if (error instanceof DocumentError) {
-        loaded.errors.push({ code: 'rego_load_error', message: error.message, file, location: error.line ? { file, row: error.line, col: error.column ?? 1 } : undefined });
-      } else {
-        loaded.errors.push({ code: 'rego_load_error', message: `${file}: cannot read file` });
-      }
-    }
-  };
-  const addRoot = (root: string, bundle: boolean): void => {
-    let stats;
-    try {
-      stats = statSync(root);
-    } catch {
-      problems.push(`${root}: no such file or directory`);
-      return;
-    }
-    if (!stats.isDirectory()) {
-      if (root.endsWith('.rego')) loaded.modules.push({ file: root, text: readFileSync(root, 'utf8') });
-      else if (DATA_FILE.test(root)) addData(root, []);
-      return;
-    }
-    let roots: string[] | undefined;
-    if (bundle) {
-      try {
-        roots = manifestRoots(readFileSync(join(root, '.manifest'), 'utf8'));
-      } catch {
-        // No manifest: the bundle owns every path.
-      }
-    }
-    const visit = (folder: string, path: string[]): void => {
-      for (const entry of readdirSync(folder).sort()) {
-        if (entry.startsWith('.') || entry === 'node_modules') continue;
-        const full = join(folder, entry);
-        if (statSync(full).isDirectory()) visit(full, [...path, entry]);
-        else if (entry.endsWith('.rego')) loaded.modules.push({ file: full, text: readFileSync(full, 'utf8') });
-        else if (bundle ? /^data\.(json|ya?ml)$/i.test(entry) : DATA_FILE.test(entry)) {
-          if (roots && !withinRoots(path, roots, { ancestors: true })) {
-            loaded.errors.push({ code: 'rego_load_error', message: `${full}: data path ${path.join('/')} is outside the bundle roots ${JSON.stringify(roots)}` });
-            continue;
-          }
-          addData(full, path);
-        }
-      }
-    };
-    visit(root, []);
-  };
-  dataPaths.forEach((path) => addRoot(path, false));
-  bundles.forEach((path) => addRoot(path, true));
-  for (const problem of problems) loaded.errors.push({ code: 'rego_load_error', message: problem });
-  void version;
-  return loaded;
-}
-
 function errorsJSON(errors: LocatedError[]): string {
   const shaped = errors.map((error) => ({ code: error.code, message: error.message, ...(error.location ? { location: error.location } : {}) }));
   return JSON.stringify({ errors: shaped }, null, 2);
@@ -497,6 +428,191 @@ function evalCommand(args: string[]): number {
   return 0;
 }
 
+/** A Go duration (`5s`, `150ms`, `1m30s`) in milliseconds, as `opa test --timeout` takes it. */
+function goDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.matchAll(/(\d+(?:\.\d*)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (text === '0') return 0;
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) throw new UsageError(`invalid --timeout value: ${text} (expected a duration such as 5s or 500ms)`);
+  return parts.reduce((sum, part) => sum + Number(part[1]) * units[part[2]], 0);
+}
+
+/** A duration as Go's time.Duration prints it (`1.234567ms`, `512.3µs`, `2.5s`), which `opa test` shows. */
+function goDurationText(milliseconds: number): string {
+  const nanoseconds = Math.round(milliseconds * 1e6);
+  const trim = (value: number, digits: number) => value.toFixed(digits).replace(/\.?0+$/, '');
+  if (nanoseconds < 1000) return `${nanoseconds}ns`;
+  if (nanoseconds < 1e6) return `${trim(nanoseconds / 1e3, 3)}µs`;
+  if (nanoseconds < 1e9) return `${trim(nanoseconds / 1e6, 6)}ms`;
+  return `${trim(nanoseconds / 1e9, 9)}s`;
+}
+
+/** One test as OPA's Result prints it: `data.pkg.test_x: PASS (1.2ms)`, without a duration when skipped. */
+function testLine(result: TestResult): string {
+  const name = `${result.package}.${result.name}: ${result.outcome}`;
+  return result.outcome === 'SKIPPED' ? name : `${name} (${goDurationText(result.durationMs)})`;
+}
+
+/** A result in the JSON shape of OPA's tester.Result (output is base64, as Go encodes bytes). */
+function testJSON(result: TestResult): object {
+  const output = result.printed.length > 0 ? Buffer.from(result.printed.map((line) => `${line}\n`).join('')).toString('base64') : undefined;
+  return {
+    location: { file: result.file, row: result.row, col: result.col },
+    package: result.package,
+    name: result.name,
+    ...(result.outcome === 'FAIL' ? { fail: true } : {}),
+    ...(result.error ? { error: { code: result.error.code, message: result.error.message, ...(result.error.location ? { location: result.error.location } : {}) } } : {}),
+    ...(result.outcome === 'SKIPPED' ? { skip: true } : {}),
+    duration: Math.round(result.durationMs * 1e6),
+    ...(output ? { output } : {}),
+    ...(result.failedAt ? { failed_at: { text: result.failedAt.text, location: { file: result.failedAt.file, row: result.failedAt.row, col: result.failedAt.col } } } : {}),
+  };
+}
+
+/**
+ * `test`, following `opa test`: tests in every .rego file under the paths, with JSON and YAML files as
+ * data. Exit codes as OPA's: 0 when every test passes, 2 when any does not (skipped ones too, unless
+ * -z), 1 when the policies do not load or compile, or (with --coverage) when a test did not pass.
+ */
+function testCommand(args: string[]): number {
+  const paths: string[] = [];
+  let verbose = false;
+  let coverage = false;
+  let format = 'pretty';
+  let version: RegoVersion = 'v1';
+  let bundleMode = false;
+  let timeoutMs = 5_000;
+  let run: string | undefined;
+  let exitZeroOnSkipped = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? args[++i];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case '-v':
+      case '--verbose':
+        verbose = true;
+        break;
+      case '-c':
+      case '--coverage':
+        coverage = true;
+        break;
+      case '-f':
+      case '--format':
+        format = value();
+        if (format !== 'pretty' && format !== 'json') throw new UsageError(`invalid --format value: ${format} (expected pretty or json)`);
+        break;
+      case '--v0-compatible':
+        version = 'v0';
+        break;
+      case '-b':
+      case '--bundle':
+        bundleMode = true;
+        break;
+      case '-t':
+      case '--timeout':
+        timeoutMs = goDuration(value()) || 5_000;
+        break;
+      case '-r':
+      case '--run':
+        run = value();
+        break;
+      case '-z':
+      case '--exit-zero-on-skipped':
+        exitZeroOnSkipped = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${name}`);
+        paths.push(arg);
+    }
+  }
+  if (paths.length === 0) throw new UsageError('test needs at least one PATH');
+  const loaded = bundleMode ? load([], paths, version) : load(paths, [], version);
+  if (loaded.errors.length > 0) {
+    process.stderr.write(`${errorsPretty(loaded.errors)}\n`);
+    return 1;
+  }
+  let report;
+  try {
+    report = runTestsOn(loaded.modules, loaded.data, { regoVersion: version, run, timeoutMs, coverage });
+  } catch (error) {
+    // An invalid --run pattern is the only way the runner throws.
+    process.stderr.write(`error parsing regexp: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  if (report.errors.length > 0) {
+    process.stderr.write(`${errorsPretty(report.errors)}\n`);
+    return 1;
+  }
+  const results = report.results;
+  const count = (outcome: TestResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
+  const passed = count('PASS');
+  const failed = count('FAIL');
+  const skipped = count('SKIPPED');
+  const errored = count('ERROR');
+  const status = results.some((result) => result.outcome === 'FAIL' || result.outcome === 'ERROR' || (result.outcome === 'SKIPPED' && !exitZeroOnSkipped)) ? 2 : 0;
+  if (coverage && report.coverage) {
+    // As OPA's JSONCoverageReporter: a test that does not pass is reported instead of the coverage.
+    const problem = results.find((result) => result.outcome !== 'PASS');
+    if (problem) {
+      process.stderr.write(`${problem.error ? errorText(problem.error) : testLine(problem)}\n`);
+      return 1;
+    }
+    process.stdout.write(`${JSON.stringify(report.coverage, null, 2)}\n`);
+    return status;
+  }
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(results.map(testJSON), null, 2)}\n`);
+    return status;
+  }
+  const out: string[] = [];
+  const rule = '-'.repeat(80);
+  const failures = results.filter((result) => result.outcome === 'FAIL');
+  if (failures.length > 0 && verbose) {
+    out.push('FAILURES', rule);
+    for (const failure of failures) {
+      out.push(testLine(failure), '');
+      if (failure.failedAt) out.push(`  ${failure.failedAt.file}:${failure.failedAt.row}:`, `    ${failure.failedAt.text}`, '');
+    }
+    out.push('SUMMARY', rule);
+  }
+  let lastFile = '';
+  let dirty = false;
+  for (const result of results) {
+    if (verbose || result.outcome !== 'PASS') {
+      if (result.file !== lastFile) {
+        if (lastFile !== '') out.push('');
+        out.push(`${result.file}:`);
+        lastFile = result.file;
+      }
+      dirty = true;
+      out.push(testLine(result));
+      if (!verbose && result.failedAt) out.push(`  ${result.failedAt.file}:${result.failedAt.row}: ${result.failedAt.text}`);
+      if (result.printed.length > 0 && result.outcome !== 'SKIPPED') out.push('', ...result.printed.map((line) => `  ${line}`), '');
+    }
+    if (result.error) out.push(`  ${errorText(result.error)}`);
+  }
+  if (dirty) out.push(rule);
+  const total = results.length;
+  if (passed) out.push(`PASS: ${passed}/${total}`);
+  if (failed) out.push(`FAIL: ${failed}/${total}`);
+  if (skipped) out.push(`SKIPPED: ${skipped}/${total}`);
+  if (errored) out.push(`ERROR: ${errored}/${total}`);
+  // Errors count as failures here, so the line adds up to the number of tests.
+  out.push(`${passed} passed, ${failed + errored} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return status;
+}
+
+/** An evaluation error as OPA's topdown.Error prints it: `file:row: code: message`. */
+function errorText(error: LocatedError): string {
+  return `${error.location ? `${error.location.file}:${error.location.row}: ` : ''}${error.code}: ${error.message}`;
+}
+
 /**
  * `capabilities`: the built-ins in the shape of OPA's capabilities.json (name, declared argument and
  * result types, infix, categories, flags), plus the future keywords and features this engine supports.
@@ -539,6 +655,8 @@ export function main(argv: string[]): number {
         return fmtCommand(args);
       case 'capabilities':
         return capabilitiesCommand(args);
+      case 'test':
+        return testCommand(args);
       case undefined:
       case 'help':
       case '--help':

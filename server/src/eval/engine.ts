@@ -12,6 +12,7 @@ import type { Environment } from '../builtins/declaration.js';
 import { LineIndex } from '../syntax/line-index.js';
 import { ObjectValue, type Value } from '../value/value.js';
 import { EvalError, Evaluator, type Explanation, type PrintLine } from './evaluator.js';
+import type { Rule } from './ir.js';
 
 export interface SourceFile {
   file: string;
@@ -55,6 +56,8 @@ export interface EvaluateOptions {
   /** Package and imports the query is read in (as in `opa eval --package`). */
   packagePath?: string[];
   imports?: Import[];
+  /** Called with each expression entered and each rule head that produced a value (for coverage). */
+  coverage?: (file: string, range: Range) => void;
 }
 
 export interface EvaluateResult {
@@ -208,6 +211,38 @@ export class Engine {
     return document;
   }
 
+  /** The compiled rules of the current modules (empty when they do not compile). */
+  compiledRules(): Rule[] {
+    return this.errors().length > 0 ? [] : this.policy().rules;
+  }
+
+  /**
+   * Evaluates one definition of a complete rule (from `compiledRules()`) on its own, and when it is
+   * undefined explains why, as `evaluateDocument` does for a whole document.
+   */
+  evaluateDefinition(rule: Rule, options: EvaluateOptions = {}): DocumentResult {
+    const started = performance.now();
+    const document: DocumentResult = { printed: [], errors: [], builtinErrors: [], durationMs: 0, explanation: [] };
+    const moduleErrors = this.errors();
+    if (moduleErrors.length > 0) {
+      document.errors = moduleErrors;
+    } else {
+      const evaluator = this.evaluator(options, (line) => document.printed.push(line));
+      try {
+        document.value = evaluator.definitionValue(rule);
+        if (document.value === undefined) {
+          const own = (explanation: Explanation) => explanation.file === rule.file && explanation.ruleRange.start >= rule.range.start && explanation.ruleRange.end <= rule.range.end;
+          document.explanation = this.evaluator({ ...options, coverage: undefined }, () => undefined).explain(rule.path).filter(own);
+        }
+      } catch (error) {
+        document.errors.push(this.evalFailure(error, '', 0));
+      }
+      document.builtinErrors = evaluator.builtinErrors.map((error) => this.locate({ code: error.code, message: error.message, file: error.file, range: error.range }));
+    }
+    document.durationMs = performance.now() - started;
+    return document;
+  }
+
   private evaluator(options: EvaluateOptions, print: (line: PrintLine) => void): Evaluator {
     return new Evaluator(this.policy(), this.data, options.input, {
       environment: options.environment ?? systemEnvironment,
@@ -216,6 +251,7 @@ export class Engine {
       maxSteps: options.maxSteps ?? 50_000_000,
       signal: options.signal,
       print,
+      coverage: options.coverage,
     });
   }
 

@@ -62,6 +62,11 @@ export interface EvaluatorOptions extends EvalLimits {
   strictBuiltinErrors?: boolean;
   environment: Environment;
   print?: (line: PrintLine) => void;
+  /**
+   * Called with each expression as evaluation enters it, and with a rule's head when the rule produces
+   * a value, for coverage reports (as OPA's cover tracer counts Eval and Exit events).
+   */
+  coverage?: (file: string, range: Range) => void;
 }
 
 type Frame = Map<string, Value>;
@@ -91,6 +96,8 @@ export class Evaluator {
   readonly builtinErrors: EvalError[] = [];
   private readonly context: BuiltinContext;
   private nowNs: bigint | undefined;
+  /** Read once, so evaluation without coverage pays one field check per expression. */
+  private readonly coverage: ((file: string, range: Range) => void) | undefined;
 
   constructor(
     private readonly policy: CompiledPolicy,
@@ -100,6 +107,7 @@ export class Evaluator {
   ) {
     this.state = { input, data, overrides: undefined, mocks: undefined, cache: new Map() };
     this.maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
+    this.coverage = options.coverage;
     const queryCache = new Map<string, unknown>();
     this.context = {
       nowNs: () => (this.nowNs ??= options.environment.now()),
@@ -169,6 +177,18 @@ export class Evaluator {
       }
     });
     return explanations;
+  }
+
+  /**
+   * The value of one definition of a complete rule on its own (with its else chain), or undefined.
+   * `opa test` runs each definition of a test as its own test, so they must not be merged.
+   */
+  definitionValue(rule: Rule): Value | undefined {
+    let value: Value | undefined;
+    this.guard(() => {
+      value = this.singleValue([rule], [], 'complete rules must not produce multiple outputs', undefined);
+    });
+    return value;
   }
 
   private firstFailure(body: Body): Omit<Explanation, 'file' | 'ruleRange'> | undefined {
@@ -241,6 +261,7 @@ export class Evaluator {
 
   private evalExpr(expr: Expr, frame: Frame, next: Next): boolean {
     this.tick();
+    if (this.coverage !== undefined) this.coverage(this.file, expr.range);
     if (expr.with.length > 0) return this.evalWith(expr, frame, next);
     return this.evalExprInner(expr, frame, next);
   }
@@ -721,6 +742,7 @@ export class Evaluator {
             this.evalBody(clause.body, 0, frame, () =>
               this.evalTerm(clause.value, frame, (value) => {
                 produced = true;
+                if (this.coverage !== undefined) this.coverage(rule.file, clause.headRange);
                 if (result !== undefined && !equal(result, value)) throw new EvalError('eval_conflict_error', conflict, rule.file, range ?? rule.headRange);
                 result = value;
                 return false;
@@ -736,6 +758,7 @@ export class Evaluator {
       const frame: Frame = new Map();
       this.unifyArgs(fallback.args ?? [], args, 0, frame, () =>
         this.evalTerm(fallback.value, frame, (value) => {
+          if (this.coverage !== undefined) this.coverage(fallback.file, fallback.headRange);
           result = value;
           return true;
         }),
@@ -751,6 +774,7 @@ export class Evaluator {
       this.withRule(rule, () =>
         this.evalBody(rule.body, 0, frame, () =>
           this.evalTerm(rule.key ?? rule.value, frame, (value) => {
+            if (this.coverage !== undefined) this.coverage(rule.file, rule.headRange);
             set.add(value);
             return false;
           }),
@@ -779,6 +803,7 @@ export class Evaluator {
             this.evalTerms(rule.suffix, 0, [], frame, (keys) =>
               this.evalTerm(rule.kind === 'multi' ? rule.key ?? clause.value : clause.value, frame, (value) => {
                 produced = true;
+                if (this.coverage !== undefined) this.coverage(rule.file, clause.headRange);
                 if (rule.kind === 'multi') {
                   // `a.b[x] contains y`: a set at each key path.
                   insertElement(object, keys, value, rule, owned);

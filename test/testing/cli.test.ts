@@ -1,0 +1,91 @@
+// `node dist/cli.js test` as a user runs it, following `opa test`: exit codes, the summary and final
+// lines, -v, --run, --format json and --coverage.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ensureBuilt, projectRoot } from '../support/build';
+
+const cliPath = join(projectRoot, 'dist', 'cli.js');
+
+function cli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cliPath, 'test', ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+describe('test command', () => {
+  let root: string;
+  before(async () => {
+    await ensureBuilt([cliPath]);
+    root = mkdtempSync(join(tmpdir(), 'rego-lens-test-'));
+    writeTree(root, {
+      'good/authz.rego': 'package authz\n\nallow if input.user == data.users.admin\n',
+      'good/authz_test.rego': 'package authz_test\n\ntest_admin if data.authz.allow with input.user as "alice"\n\ntest_other if not data.authz.allow with input.user as "bob"\n',
+      'good/users/data.json': '{"admin": "alice"}',
+      'bad/t.rego': 'package t\n\ntest_pass if true\n\ntest_fail if {\n\tprint("looking")\n\t1 == 2\n}\n\ntodo_test_later if false\n',
+      'broken/t.rego': 'package t\n\ntest_x if undefined_function(1)\n',
+    });
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('exits 0 when every test passes and prints the summary and final lines', () => {
+    const result = cli(['good'], root);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, 'PASS: 2/2\n2 passed, 0 failed\n');
+  });
+
+  it('exits 2 when a test fails, listing the failure with its expression', () => {
+    const result = cli(['bad'], root);
+    assert.equal(result.status, 2);
+    assert.match(result.stdout, /^bad\/t\.rego:\ndata\.t\.test_fail: FAIL \(.+\)\n {2}bad\/t\.rego:7: 1 == 2\n\n {2}looking\n/);
+    assert.match(result.stdout, /PASS: 1\/3\nFAIL: 1\/3\nSKIPPED: 1\/3\n1 passed, 1 failed, 1 skipped\n$/);
+    assert.doesNotMatch(result.stdout, /test_pass/);
+  });
+
+  it('-v lists every test with its outcome and duration', () => {
+    const result = cli(['-v', 'bad'], root);
+    assert.match(result.stdout, /^FAILURES\n-{80}\n/);
+    assert.match(result.stdout, /data\.t\.test_pass: PASS \(\d+(\.\d+)?(ns|µs|ms|s)\)\n/);
+    assert.match(result.stdout, /data\.t\.todo_test_later: SKIPPED\n/);
+  });
+
+  it('--run selects tests and -z makes skipped tests exit 0', () => {
+    assert.equal(cli(['--run', 'test_pass', 'bad'], root).status, 0);
+    const skipped = cli(['--run', 'later', 'bad'], root);
+    assert.equal(skipped.status, 2);
+    assert.equal(cli(['-z', '--run', 'later', 'bad'], root).status, 0);
+  });
+
+  it('--format json prints the results as opa does', () => {
+    const result = cli(['--format', 'json', 'bad'], root);
+    assert.equal(result.status, 2);
+    const results = JSON.parse(result.stdout) as Record<string, unknown>[];
+    assert.deepEqual(results.map((entry) => [entry.name, entry.fail ?? false, entry.skip ?? false]), [['test_pass', false, false], ['test_fail', true, false], ['todo_test_later', false, true]]);
+    assert.deepEqual(results[1].location, { file: 'bad/t.rego', row: 5, col: 1 });
+    assert.equal(Buffer.from(String(results[1].output), 'base64').toString(), 'looking\n');
+    assert.equal(typeof results[0].duration, 'number');
+  });
+
+  it('--coverage prints the coverage report', () => {
+    const result = cli(['--coverage', 'good'], root);
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.files['good/authz.rego'], { covered: [{ start: { row: 3 }, end: { row: 3 } }], covered_lines: 1, coverage: 100 });
+    assert.equal(report.coverage, 100);
+  });
+
+  it('exits 1 on compile errors, reported on stderr', () => {
+    const result = cli(['broken'], root);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /broken\/t\.rego:3: rego_type_error: /);
+  });
+});
