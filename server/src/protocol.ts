@@ -43,6 +43,11 @@ export const COMMANDS = {
   evaluateQuery: 'rego.evaluateQuery',
   /** Arguments: `{ folderUri }`; returns the test rules of every Rego file of the folder (open ones as edited). */
   listTests: 'rego.listTests',
+  /**
+   * Arguments: `{ folderUri, run?, coverage? }`; runs the folder's tests (those whose `data.pkg.test_name`
+   * matches the regular expression `run`) in the evaluation worker, as `opa test` runs them.
+   */
+  runTests: 'rego.runTests',
 } as const;
 
 /** Client-side commands the server's code actions refer to. */

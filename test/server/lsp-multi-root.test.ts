@@ -99,6 +99,22 @@ describe('multi-root workspaces', () => {
     );
   });
 
+  it('runs a folder\'s tests in the worker, unsaved files included, and filters them', async () => {
+    const folderUri = pathToFileURL(join(root, 'alpha')).href;
+    type Report = { results: { package: string; name: string; outcome: string; uri: string; row: number }[] };
+    const all = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.runTests', arguments: [{ folderUri }] })) as Report;
+    assert.deepEqual(
+      all.results.map((result) => [result.package, result.name, result.outcome, result.uri.slice(result.uri.lastIndexOf('/') + 1), result.row]),
+      [
+        ['data.shared_test', 'test_helper', 'PASS', 'lib_test.rego', 5],
+        ['data.shared_test', 'todo_test_more', 'SKIPPED', 'lib_test.rego', 7],
+        ['data.fresh_test', 'test_new', 'PASS', 'new_test.rego', 3],
+      ],
+    );
+    const filtered = (await connection.sendRequest('workspace/executeCommand', { command: 'rego.runTests', arguments: [{ folderUri, run: 'fresh_test' }] })) as Report;
+    assert.deepEqual(filtered.results.map((result) => result.name), ['test_new']);
+  });
+
   it('completes the rules of the same folder only', async () => {
     const text = 'package app\n\nimport data.shared\n\nc := shared.\n';
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('beta/complete.rego'), languageId: 'rego', version: 1, text } });

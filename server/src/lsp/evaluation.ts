@@ -7,6 +7,7 @@ import { ModuleParser } from '../ast/parse';
 import { Engine, systemEnvironment } from '../eval/engine';
 import { evaluationReport, type EvaluationReport } from '../ide/evaluate';
 import { evaluatePlayground } from '../ide/playground';
+import { runTests, type RunReport } from '../testing/runner';
 import type { PlaygroundAnswer, PlaygroundRequest } from '../playground-protocol';
 import { networkEnvironment } from '../network-transport';
 import { toJS } from '../value/value';
@@ -20,7 +21,7 @@ export interface EvaluationSettings {
 }
 
 export interface EvaluationRequest {
-  kind: 'document' | 'query' | 'playground';
+  kind: 'document' | 'query' | 'playground' | 'tests';
   /** The document the request comes from (a file path, or its URI when it has no file). */
   file: string;
   folder?: string;
@@ -33,6 +34,8 @@ export interface EvaluationRequest {
   selectedInput?: string | null;
   /** For `playground`: the four texts, evaluated on their own (no files). */
   playground?: PlaygroundRequest;
+  /** For `tests`: which tests to run (a regular expression over `data.pkg.test_name`) and whether to collect coverage. */
+  tests?: { run?: string; coverage?: boolean };
 }
 
 export interface QueryAnswer {
@@ -48,6 +51,7 @@ export interface EvaluationAnswer {
   report?: EvaluationReport;
   query?: QueryAnswer;
   playground?: PlaygroundAnswer;
+  tests?: RunReport;
   /** Malformed input and data files, to show on those files. */
   problems: FileProblem[];
 }
@@ -84,6 +88,10 @@ export function runEvaluation(request: EvaluationRequest): EvaluationAnswer {
     return { query: queryAnswer(engine, request, text, options, undefined), problems: [] };
   }
   const state = workspace.load(request.folder, openText, { regoVersion: settings.regoVersion, roots: settings.roots, openFiles: [...open.keys()] });
+  if (request.kind === 'tests') {
+    // As `opa test` does, every test has the time budget on its own.
+    return { tests: runTests(state.engine, { ...request.tests, timeoutMs: settings.timeoutMs, environment }), problems: state.problems };
+  }
   const input = workspace.inputFor(request.file, request.folder, request.selectedInput, openText);
   const problems = [...state.problems, ...(input.problem ? [input.problem] : [])];
   const problem = input.problem ?? state.problems[0];

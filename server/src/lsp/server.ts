@@ -476,6 +476,41 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
   }
 
+  /**
+   * Runs a folder's tests in the evaluation worker (see COMMANDS.runTests). Each result carries the
+   * URI of its file, and a failure the URI of the file of its failing expression.
+   */
+  async function runFolderTests(args: { folderUri?: unknown; run?: unknown; coverage?: unknown }, token?: Cancellation): Promise<unknown> {
+    const folder = typeof args.folderUri === 'string' ? pathOf(args.folderUri) : undefined;
+    if (!folder || !folders.includes(folder)) return { error: { code: 'invalid_request', message: `${COMMANDS.runTests} needs the uri of a workspace folder` } };
+    if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Tests run only in trusted workspaces: trust this workspace to run them.' } };
+    const documentSettings = await settingsFor(args.folderUri as string);
+    const open: [string, string][] = [];
+    for (const document of documents.all()) {
+      const path = pathOf(document.uri);
+      if (path) open.push([path, document.getText()]);
+    }
+    const tests = { ...(typeof args.run === 'string' ? { run: args.run } : {}), coverage: args.coverage === true };
+    const answer = await pool.run(
+      {
+        kind: 'tests',
+        file: folder,
+        folder,
+        open,
+        tests,
+        settings: { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots, timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+      },
+      token,
+    );
+    publishProblems(answer.problems);
+    const report = answer.tests;
+    if (!report) return { error: { code: 'rego_load_error', message: answer.problems[0]?.message ?? 'the tests could not be loaded' } };
+    return {
+      ...report,
+      results: report.results.map((result) => ({ ...result, uri: uriOf(result.file), ...(result.failedAt ? { failedAt: { ...result.failedAt, uri: uriOf(result.failedAt.file) } } : {}) })),
+    };
+  }
+
   /** A playground's first texts for a document: see PLAYGROUND_START. Input and data only when trusted. */
   async function playgroundStart(args: { uri?: unknown; path?: unknown }): Promise<PlaygroundStart | { error: { code: string; message: string } }> {
     const document = typeof args.uri === 'string' ? documents.get(args.uri) : undefined;
@@ -534,7 +569,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentFormattingProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, COMMANDS.listTests, EVALUATE_PLAYGROUND, PLAYGROUND_START] },
+        executeCommandProvider: { commands: [COMMANDS.evaluate, COMMANDS.evaluateQuery, COMMANDS.listTests, COMMANDS.runTests, EVALUATE_PLAYGROUND, PLAYGROUND_START] },
       },
       serverInfo: { name: 'rego-lens' },
     };
@@ -795,6 +830,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (params?.command === EVALUATE_PLAYGROUND) return await evaluatePlaygroundCommand(args ?? {}, token);
       if (params?.command === PLAYGROUND_START) return await playgroundStart(args ?? {});
       if (params?.command === COMMANDS.listTests) return await listTests(args ?? {});
+      if (params?.command === COMMANDS.runTests) return await runFolderTests(args ?? {}, token);
       return { error: { code: 'invalid_request', message: `unknown command ${String(params?.command)}` } };
     } catch (error) {
       if (error instanceof EvaluationError) return { error: { code: error.code, message: error.message } };
