@@ -10,6 +10,7 @@ import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOpt
 import { CLIENT_COMMANDS, COMMANDS, LANGUAGE_ID, NOTIFICATIONS, SETTINGS_SECTION, type SelectInputParams } from '../../server/src/protocol';
 import { EvaluationView, OPEN_PLAYGROUND, evalCommandLines, type EvaluateArguments, type Report } from './evaluation';
 import { PLAYGROUND_VIEW_TYPE, Playground } from './playground';
+import { RegoTests } from './testing';
 
 let client: LanguageClient | undefined;
 
@@ -189,7 +190,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  const tests = new RegoTests(() => client);
+  context.subscriptions.push(tests);
+
   await client.start();
+  void tests.refresh();
   // The server starts without the choices made in earlier sessions; send them again.
   for (const [folderUri, inputUri] of Object.entries(selections())) sendSelection(folderUri, inputUri);
   updateStatus();

@@ -1,0 +1,71 @@
+// Rego tests in a real VS Code's Test Explorer, in the example workspace: the tests of
+// teams_test.rego are discovered, run all at once from the Testing view and pass; after an unsaved edit
+// that breaks one, "Run test" above it runs it with the edited text and the failure shows.
+import { after, before, test } from 'node:test';
+import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
+
+let vscode: VsCode | undefined;
+
+before(async () => {
+  vscode = await launchVsCode({ workspace: 'example', name: 'testing', settings: { 'security.workspace.trust.enabled': false } });
+});
+
+after(async () => {
+  await vscode?.close();
+});
+
+/**
+ * Runs a command from the command palette: types `search`, takes the first row that contains `title`.
+ * The palette lists extension commands only once the extension host has started, so it is asked again.
+ */
+async function runCommand(page: VsCode['page'], title: string, search = title): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await poll(`the command ${title} in the palette`, async () => {
+    if (!(await input.isVisible())) await page.keyboard.press('Control+Shift+P');
+    if (!(await input.isVisible())) return false;
+    await input.fill(`>${search}`);
+    if (await row.isVisible()) return true;
+    await page.waitForTimeout(1000);
+    if (await row.isVisible()) return true;
+    await page.keyboard.press('Escape');
+    return false;
+  }, { timeoutMs: 60_000, intervalMs: 1000 });
+  await page.keyboard.press('Enter');
+}
+
+test('the Test Explorer discovers and runs the workspace\'s Rego tests', { timeout: 240_000 }, async () => {
+  const { page } = vscode!;
+  try {
+    await openFile(page, 'teams_test.rego');
+    await runCommand(page, 'Focus on Test Explorer View', 'Test Explorer');
+    const view = page.locator('.test-explorer');
+    await poll('the test file in the Test Explorer', async () => /teams_test\.rego/.test(await view.innerText().catch(() => '')), { timeoutMs: 60_000, intervalMs: 1000 });
+    await runCommand(page, 'Run All Tests', 'Run All Tests');
+    const passed = view.locator('.codicon-testing-passed-icon');
+    await poll('the tests passed', async () => (await passed.count()) > 0 && (await view.locator('.codicon-testing-failed-icon').count()) === 0, { timeoutMs: 60_000, intervalMs: 1000 });
+    // The file's row opens on its package, and the package's on its four passed tests.
+    for (const level of ['1', '2']) {
+      const row = view.locator(`.monaco-list-row[aria-level="${level}"]`).first();
+      if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    }
+    await poll('four passed tests', async () => /test_carol_is_in_payments/.test(await view.innerText()) && (await passed.count()) >= 4, { timeoutMs: 30_000, intervalMs: 1000 });
+    await screenshot(page, 'testing');
+
+    // Break one test in the editor, unsaved, and run it from its lens.
+    const editor = page.locator('.editor-group-container.active');
+    const line = editor.locator('.view-line', { hasText: /teams\.user_team\s+==\s+"payments"/ });
+    // Double-clicking the word selects it without its quotes.
+    await line.locator('span', { hasText: 'payments' }).first().dblclick();
+    await page.keyboard.type('search');
+    await page.keyboard.press('Escape');
+    const lens = editor.locator('.codelens-decoration a', { hasText: 'Run test' }).first();
+    await poll('the Run test lens', async () => (await lens.count()) > 0, { timeoutMs: 30_000, intervalMs: 500 });
+    await lens.click();
+    await poll('the failing test in the Test Explorer', async () => (await view.locator('.codicon-testing-failed-icon').count()) > 0, { timeoutMs: 60_000, intervalMs: 1000 });
+    await screenshot(page, 'testing-failure');
+  } catch (error) {
+    await screenshot(page, 'testing-failure-state').catch(() => undefined);
+    throw error;
+  }
+});
