@@ -52,6 +52,12 @@ test('the Test Explorer discovers and runs the workspace\'s Rego tests', { timeo
     await poll('four passed tests', async () => /test_carol_is_in_payments/.test(await view.innerText()) && (await passed.count()) >= 4, { timeoutMs: 30_000, intervalMs: 1000 });
     await screenshot(page, 'testing');
 
+    // The Coverage profile: the coverage view lists the policy with its share of covered lines.
+    await runCommand(page, 'Run All Tests with Coverage', 'with Coverage');
+    const sidebar = page.locator('.sidebar');
+    await poll('the coverage of teams.rego', async () => /teams\.rego[\s\S]*\d+(\.\d+)?%/.test(await sidebar.innerText()), { timeoutMs: 60_000, intervalMs: 1000 });
+    await screenshot(page, 'testing-coverage');
+
     // Break one test in the editor, unsaved, and run it from its lens.
     const editor = page.locator('.editor-group-container.active');
     const line = editor.locator('.view-line', { hasText: /teams\.user_team\s+==\s+"payments"/ });
@@ -64,6 +70,7 @@ test('the Test Explorer discovers and runs the workspace\'s Rego tests', { timeo
     await lens.click();
     await poll('the failing test in the Test Explorer', async () => (await view.locator('.codicon-testing-failed-icon').count()) > 0, { timeoutMs: 60_000, intervalMs: 1000 });
     await screenshot(page, 'testing-failure');
+
   } catch (error) {
     await screenshot(page, 'testing-failure-state').catch(() => undefined);
     throw error;
