@@ -24,7 +24,7 @@ interface TestResult {
   row: number;
   durationMs: number;
   outcome: 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR';
-  failedAt?: { text: string; uri: string; row: number; col: number };
+  failedAt?: { text: string; uri: string; row: number; col: number; message: string };
   error?: { code: string; message: string };
   printed: string[];
 }
@@ -218,7 +218,7 @@ export class RegoTests implements vscode.Disposable {
       } else if (result.outcome === 'SKIPPED') {
         run.skipped(item);
       } else if (result.outcome === 'FAIL') {
-        const where = result.failedAt ? `: \`${result.failedAt.text}\` did not succeed` : ': the test is not true';
+        const where = result.failedAt ? `: ${result.failedAt.message}` : ': the test is not true';
         const message = new vscode.TestMessage(`${result.package}.${result.name} failed${where}${result.printed.length ? `\n\nprint output:\n${result.printed.join('\n')}` : ''}`);
         const at = result.failedAt ?? { uri: result.uri, row: result.row, col: 1 };
         message.location = new vscode.Location(vscode.Uri.parse(at.uri), new vscode.Position(Math.max(0, at.row - 1), Math.max(0, at.col - 1)));

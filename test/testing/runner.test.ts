@@ -121,6 +121,14 @@ test_builtin if authz.total == 42 with data.amounts as [1] with sum as 42
   },
 ];
 
+describe('test runner: failures in words', () => {
+  it('says why the failing expression failed, with the values involved', () => {
+    const report = runTestsOn([{ file: 't.rego', text: 'package t\n\nlimit := 3\n\ntest_limit if {\n\tx := 2\n\tlimit == x\n}\n' }], new ObjectValue());
+    assert.equal(report.results[0].outcome, 'FAIL');
+    assert.equal(report.results[0].failedAt?.message, '`limit == x` was false: `limit` is `3`, `x` is `2`');
+  });
+});
+
 describe('test runner', () => {
   for (const entry of cases) {
     it(entry.note, () => {

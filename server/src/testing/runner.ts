@@ -11,6 +11,7 @@ import type { Rule } from '../eval/ir.js';
 import { LineIndex } from '../syntax/line-index.js';
 import { ObjectValue, type Value } from '../value/value.js';
 import { CoverageCollector, type CoverageReport } from './coverage.js';
+import { describeFailure } from '../eval/explanation.js';
 
 export type TestOutcome = 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR';
 
@@ -25,7 +26,7 @@ export interface TestResult {
   durationMs: number;
   outcome: TestOutcome;
   /** For failures: the first expression that never succeeded, when the engine can tell. */
-  failedAt?: { text: string; file: string; row: number; col: number };
+  failedAt?: { text: string; file: string; row: number; col: number; message: string };
   error?: LocatedError;
   printed: string[];
 }
@@ -151,7 +152,8 @@ export function runTests(engine: Engine, options: RunOptions = {}): RunReport {
       const failure = document.explanation[0];
       if (failure) {
         const text = (texts.get(failure.file) ?? '').slice(failure.range.start, failure.range.end);
-        result.failedAt = { text: `${failure.negated && !text.startsWith('not ') ? 'not ' : ''}${text}`, file: failure.file, ...position(failure.file, failure.range.start) };
+        const message = describeFailure(failure, (file) => texts.get(file)).message;
+        result.failedAt = { text: `${failure.negated && !text.startsWith('not ') ? 'not ' : ''}${text}`, file: failure.file, ...position(failure.file, failure.range.start), message };
       }
     }
   }
