@@ -31,7 +31,7 @@ Commands:
   eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
        [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
-  test [-v] [--run REGEX] [--coverage] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z] PATH...
+  test [-v] [--run REGEX] [--coverage] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z] [--strict-builtin-errors] PATH...
                                                            run the tests (rules named test_*) as \`opa test\` does
   capabilities                                             print the built-ins in the shape of OPA's capabilities.json
   help                                                     print this message
@@ -484,6 +484,7 @@ function testCommand(args: string[]): number {
   let timeoutMs = 5_000;
   let run: string | undefined;
   let exitZeroOnSkipped = false;
+  let strictBuiltinErrors = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -525,6 +526,9 @@ function testCommand(args: string[]): number {
       case '--exit-zero-on-skipped':
         exitZeroOnSkipped = true;
         break;
+      case '--strict-builtin-errors':
+        strictBuiltinErrors = true;
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${name}`);
         paths.push(arg);
@@ -538,7 +542,7 @@ function testCommand(args: string[]): number {
   }
   let report;
   try {
-    report = runTestsOn(loaded.modules, loaded.data, { regoVersion: version, run, timeoutMs, coverage });
+    report = runTestsOn(loaded.modules, loaded.data, { regoVersion: version, run, timeoutMs, coverage, strictBuiltinErrors });
   } catch (error) {
     // An invalid --run pattern is the only way the runner throws.
     process.stderr.write(`error parsing regexp: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -33,6 +33,7 @@ describe('test command', () => {
       'good/users/data.json': '{"admin": "alice"}',
       'bad/t.rego': 'package t\n\ntest_pass if true\n\ntest_fail if {\n\tprint("looking")\n\t1 == 2\n}\n\ntodo_test_later if false\n',
       'broken/t.rego': 'package t\n\ntest_x if undefined_function(1)\n',
+      'builtin/t.rego': 'package t\n\ntest_number if to_number("abc") == 1\n',
     });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -63,6 +64,13 @@ describe('test command', () => {
     const skipped = cli(['--run', 'later', 'bad'], root);
     assert.equal(skipped.status, 2);
     assert.equal(cli(['-z', '--run', 'later', 'bad'], root).status, 0);
+  });
+
+  it('--strict-builtin-errors makes a built-in error an ERROR instead of a failure', () => {
+    assert.match(cli(['builtin'], root).stdout, /FAIL: 1\/1/);
+    const strict = cli(['--strict-builtin-errors', 'builtin'], root);
+    assert.equal(strict.status, 2);
+    assert.match(strict.stdout, /ERROR: 1\/1/);
   });
 
   it('--format json prints the results as opa does', () => {
