@@ -69,6 +69,22 @@ function readFlags(args: string[], allowed: Set<string>): Flags {
   return flags;
 }
 
+/**
+ * Calls `handle` for every argument: a flag with its name (`--flag value` and `--flag=value` give the
+ * same value through `value()`), anything else with the argument itself as its name.
+ */
+function eachArgument(args: string[], handle: (name: string, value: () => string, arg: string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    handle(name, () => {
+      const next = inline ?? args[++i];
+      if (next === undefined) throw new UsageError(`${name} needs a value`);
+      return next;
+    }, arg);
+  }
+}
+
 /** The .rego files under the given paths, in a stable order. Missing paths are reported, not thrown. */
 function regoFiles(paths: string[], problems: string[]): string[] {
   const files: string[] = [];
@@ -319,14 +335,7 @@ function evalCommand(args: string[]): number {
   let failDefined = false;
   let timeoutMs = 30_000;
   let allowNet = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++i];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
+  eachArgument(args, (name, value, arg) => {
     switch (name) {
       case '-d':
       case '--data':
@@ -372,7 +381,7 @@ function evalCommand(args: string[]): number {
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${name}`);
         positional.push(arg);
     }
-  }
+  });
   if (positional.length !== 1) throw new UsageError('eval needs exactly one QUERY');
   const query = positional[0];
   const loaded = load(dataPaths, bundles, version);
@@ -485,14 +494,7 @@ function testCommand(args: string[]): number {
   let run: string | undefined;
   let exitZeroOnSkipped = false;
   let strictBuiltinErrors = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [name, inline] = arg.startsWith('-') && arg !== '-' ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++i];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
+  eachArgument(args, (name, value, arg) => {
     switch (name) {
       case '-v':
       case '--verbose':
@@ -533,7 +535,7 @@ function testCommand(args: string[]): number {
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${name}`);
         paths.push(arg);
     }
-  }
+  });
   if (paths.length === 0) throw new UsageError('test needs at least one PATH');
   const loaded = bundleMode ? load([], paths, version) : load(paths, [], version);
   if (loaded.errors.length > 0) {
