@@ -629,8 +629,11 @@ function isValue(term: Term): term is { kind: 'value'; value: Value; range: Ast.
   return term.kind === 'value';
 }
 
-/** Collects variable names used in an AST node; `patternOnly` skips refs' heads and calls (for declarations). */
-function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | Ast.Logical | Ast.With, names: Set<string>, patternOnly = false): void {
+/**
+ * Collects variable names used in an AST node outside nested scopes; `patternOnly` skips refs' heads and
+ * calls (for declarations). The editor's symbol index counts names the same way.
+ */
+export function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | Ast.Logical | Ast.With, names: Set<string>, patternOnly = false): void {
   switch (node.type) {
     case 'var':
       names.add(node.name);
@@ -682,7 +685,7 @@ function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast
 }
 
 /** Names an expression declares with `:=` or `some`. */
-function collectDeclared(expr: Ast.Expr, names: Set<string>): void {
+export function collectDeclared(expr: Ast.Expr, names: Set<string>): void {
   const terms = expr.terms;
   if (terms.type === 'some') {
     for (const symbol of terms.symbols) {

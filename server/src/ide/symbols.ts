@@ -13,6 +13,7 @@ import type { Range } from '../ast/nodes';
 import { termText } from '../ast/dump';
 import type { Builtin } from '../builtins/declaration';
 import { builtinNamed } from '../builtins/index';
+import { collectDeclared, collectNames } from '../analysis/compile';
 import type { Snapshot, SourceDocument } from './snapshot';
 
 /** A path below `input`: object keys, array indexes, and `null` for an element picked by a variable. */
@@ -737,59 +738,5 @@ export function patternVars(term: Ast.Term): Ast.VarTerm[] {
       return term.entries.flatMap(([, value]) => patternVars(value));
     default:
       return [];
-  }
-}
-
-/** Names used by a body expression outside nested scopes, as the compiler counts them. */
-function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | Ast.Logical, names: Set<string>): void {
-  switch (node.type) {
-    case 'var':
-      names.add(node.name);
-      return;
-    case 'ref':
-      node.terms.forEach((part) => collectNames(part, names));
-      return;
-    case 'array':
-    case 'set':
-      node.items.forEach((item) => collectNames(item, names));
-      return;
-    case 'object':
-      node.entries.forEach(([key, value]) => {
-        collectNames(key, names);
-        collectNames(value, names);
-      });
-      return;
-    case 'call':
-      node.args.forEach((arg) => collectNames(arg, names));
-      return;
-    case 'templatestring':
-      node.parts.forEach((part) => collectNames(part, names));
-      return;
-    case 'expr':
-      collectNames(node.terms, names);
-      node.with.forEach((modifier) => collectNames(modifier.value, names));
-      return;
-    case 'some':
-      node.symbols.forEach((symbol) => collectNames(symbol, names));
-      return;
-    case 'every':
-      collectNames(node.domain, names);
-      return;
-    default:
-      // Comprehensions, queries and logical groups are scopes of their own.
-      return;
-  }
-}
-
-/** Names a body expression declares with `:=` or `some`. */
-function collectDeclared(expr: Ast.Expr, names: Set<string>): void {
-  const terms = expr.terms;
-  if (terms.type === 'some') {
-    for (const symbol of terms.symbols) {
-      if (symbol.type === 'var') names.add(symbol.name);
-      else if (symbol.type === 'call') symbol.args.slice(0, -1).forEach((arg) => patternVars(arg).forEach((variable) => names.add(variable.name)));
-    }
-  } else if (terms.type === 'call' && terms.infix === ':=' && terms.args[0]) {
-    patternVars(terms.args[0]).forEach((variable) => names.add(variable.name));
   }
 }
