@@ -1,11 +1,11 @@
-// Test rules as the editor lists them: `test_*` rules of a package, `todo_test_*` marked as skipped,
-// one entry per name, nothing for functions or rules below a test name.
+// Test rules as the editor lists them, as the test runner finds them: a rule whose name has a part
+// starting with `test_` (`todo_test_` marked as skipped), one entry per name, no defaults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../server/src/ast/parse';
 import { testsOf } from '../../server/src/ide/tests';
 
-test('test rules, todo tests, and what is not a test', () => {
+test('test rules, todo tests, ref-head tests, and what is not a test', () => {
   const text = [
     'package app.authz_test',
     '',
@@ -14,6 +14,8 @@ test('test rules, todo tests, and what is not a test', () => {
     'todo_test_later if false',
     'test_helper(x) := x',
     'test_nested.deep := true',
+    'cases.test_ref_head := true',
+    'default test_default := false',
     'testing if true',
     'my_test_thing if true',
     '',
@@ -24,6 +26,10 @@ test('test rules, todo tests, and what is not a test', () => {
     [
       ['app.authz_test', 'test_allow', 'data.app.authz_test.test_allow', false, 'test_allow'],
       ['app.authz_test', 'todo_test_later', 'data.app.authz_test.todo_test_later', true, 'todo_test_later'],
+      // A function named as a test is one (the runner reports it as an error), and so are rules below one.
+      ['app.authz_test', 'test_helper', 'data.app.authz_test.test_helper', false, 'test_helper(x) := x'],
+      ['app.authz_test', 'test_nested.deep', 'data.app.authz_test.test_nested.deep', false, 'test_nested.deep := true'],
+      ['app.authz_test', 'cases.test_ref_head', 'data.app.authz_test.cases.test_ref_head', false, 'cases.test_ref_head := true'],
     ],
   );
 });

@@ -1,10 +1,10 @@
 /**
- * Test rules as an editor lists them: every rule named `test_*` in a package is a test, and
- * `todo_test_*` is one that is skipped, as `opa test` counts them. Pure: a parsed module in, the
+ * Test rules as an editor lists them, as the test runner (testing/runner.ts) finds them: a rule whose
+ * name has a part starting with `test_` is a test, and `todo_test_` one that is skipped. Pure: a parsed module in, the
  * tests it defines out, with the range of their heads; running them is the test runner's job.
  */
 import type { Module, Range } from '../ast/nodes';
-import { termText } from '../ast/dump';
+import { groundPrefix, packagePathOf, segmentName } from './symbols';
 
 export interface TestDefinition {
   file: string;
@@ -22,16 +22,18 @@ export interface TestDefinition {
 export function testsOf(module: Module, file: string): TestDefinition[] {
   const packageNode = module.package;
   if (!packageNode) return [];
-  const packagePath = packageNode.path.slice(1).map((part) => (part.type === 'string' ? part.value : termText(part)));
+  const packagePath = packagePathOf(packageNode).slice(1);
   const tests = new Map<string, TestDefinition>();
   for (const rule of module.rules) {
-    const first = rule.head.ref[0];
-    // A test is a plain rule name; `test_x.y` or `test_x[k]` define documents below a test name.
-    if (first?.type !== 'var' || rule.head.ref.length !== 1 || rule.head.args) continue;
-    const todo = first.name.startsWith('todo_test_');
-    if (!todo && !first.name.startsWith('test_')) continue;
-    if (tests.has(first.name)) continue;
-    tests.set(first.name, { file, packageName: packagePath.join('.'), name: first.name, path: ['data', ...packagePath, first.name], range: rule.head.range, todo });
+    // As the test runner finds them: any part of the head's name may start the test (`cases.test_x`);
+    // defaults are not tests, and a test defined twice is listed once.
+    if (rule.default) continue;
+    const below = groundPrefix(rule.head.ref).map(segmentName);
+    const marker = below.find((part) => part.startsWith('test_') || part.startsWith('todo_test_'));
+    if (!marker) continue;
+    const name = below.join('.');
+    if (tests.has(name)) continue;
+    tests.set(name, { file, packageName: packagePath.join('.'), name, path: ['data', ...packagePath, ...below], range: rule.head.range, todo: marker.startsWith('todo_test_') });
   }
   return [...tests.values()];
 }
