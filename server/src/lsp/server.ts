@@ -375,24 +375,34 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return { snapshot: snapshotOf(state.engine.modules(), { input, data, lastValue }), file };
   }
 
-  /** Runs a request in the evaluation worker with what the user sees: every open document's text. */
-  async function runRequest(uri: string, request: Omit<EvaluationRequest, 'file' | 'folder' | 'open' | 'settings' | 'selectedInput'>, token?: Cancellation): Promise<EvaluationAnswer> {
-    const documentSettings = await settingsFor(uri);
-    const file = pathOf(uri);
-    const folder = file ? workspace.folderOf(file, folders) : undefined;
+  /** Every open document's text by file path, and `uri`'s by its URI when it has no file: what the user sees. */
+  function openTexts(uri?: string): [string, string][] {
     const open: [string, string][] = [];
     for (const document of documents.all()) {
       const path = pathOf(document.uri);
       if (path) open.push([path, document.getText()]);
       else if (document.uri === uri) open.push([uri, document.getText()]);
     }
+    return open;
+  }
+
+  /** The settings an evaluation in the worker runs with. */
+  function evaluationSettings(documentSettings: Settings): EvaluationRequest['settings'] {
+    return { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots, timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork };
+  }
+
+  /** Runs a request in the evaluation worker with what the user sees: every open document's text. */
+  async function runRequest(uri: string, request: Omit<EvaluationRequest, 'file' | 'folder' | 'open' | 'settings' | 'selectedInput'>, token?: Cancellation): Promise<EvaluationAnswer> {
+    const documentSettings = await settingsFor(uri);
+    const file = pathOf(uri);
+    const folder = file ? workspace.folderOf(file, folders) : undefined;
     const answer = await pool.run(
       {
         ...request,
         file: file ?? uri,
         folder,
-        open,
-        settings: { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots, timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+        open: openTexts(uri),
+        settings: evaluationSettings(documentSettings),
         selectedInput: folder ? selectedInputs.get(folder) : undefined,
       },
       token,
@@ -447,19 +457,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const documentSettings = uri ? await settingsFor(uri) : settings;
     const file = uri ? pathOf(uri) : undefined;
     const folder = file ? workspace.folderOf(file, folders) : undefined;
-    const open: [string, string][] = [];
-    if (folder) for (const document of documents.all()) {
-      const path = pathOf(document.uri);
-      if (path) open.push([path, document.getText()]);
-    }
     const answer = await pool.run(
       {
         kind: 'playground',
         file: file ?? '<playground>',
         folder,
-        open,
+        open: folder ? openTexts() : [],
         playground: state,
-        settings: { regoVersion: documentSettings.regoVersion, roots: [], timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+        settings: evaluationSettings(documentSettings),
       },
       token,
     );
@@ -485,20 +490,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!folder || !folders.includes(folder)) return { error: { code: 'invalid_request', message: `${COMMANDS.runTests} needs the uri of a workspace folder` } };
     if (!trusted) return { error: { code: 'untrusted_workspace', message: 'Tests run only in trusted workspaces: trust this workspace to run them.' } };
     const documentSettings = await settingsFor(args.folderUri as string);
-    const open: [string, string][] = [];
-    for (const document of documents.all()) {
-      const path = pathOf(document.uri);
-      if (path) open.push([path, document.getText()]);
-    }
     const tests = { ...(typeof args.run === 'string' ? { run: args.run } : {}), coverage: args.coverage === true };
     const answer = await pool.run(
       {
         kind: 'tests',
         file: folder,
         folder,
-        open,
+        open: openTexts(),
         tests,
-        settings: { regoVersion: documentSettings.regoVersion, roots: documentSettings.roots, timeoutMs: documentSettings.evaluation.timeoutMs, allowNetwork: documentSettings.evaluation.allowNetwork },
+        settings: evaluationSettings(documentSettings),
       },
       token,
     );
