@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../server/src/protocol';
+import { refText } from '../../server/src/playground-protocol';
 
 interface WireRange {
   start: { line: number; character: number };
@@ -188,7 +189,7 @@ export class EvaluationView implements vscode.Disposable {
 export function evalCommandLines(args: EvaluateArguments, report: Report): string {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(args.uri));
   const relative = (path: string) => (folder ? vscode.workspace.asRelativePath(path, false) : path);
-  const query = `data${args.path.slice(1).map((part) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`)).join('')}`;
+  const query = refText(args.path);
   const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const input = report.inputPath ? ` -i ${shellQuote(relative(report.inputPath))}` : '';
   // A bundle load places data files at their folder path, as the editor does.

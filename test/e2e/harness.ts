@@ -175,6 +175,26 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ state: 'visible' });
 }
 
+/**
+ * Runs a command from the command palette: types `search`, takes the first row that contains `title`.
+ * The palette lists extension commands only once the extension host has started, so it is asked again.
+ */
+export async function runCommand(page: Page, title: string, search = title): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await poll(`the command ${title} in the palette`, async () => {
+    if (!(await input.isVisible())) await page.keyboard.press('Control+Shift+P');
+    if (!(await input.isVisible())) return false;
+    await input.fill(`>${search}`);
+    if (await row.isVisible()) return true;
+    await page.waitForTimeout(1000);
+    if (await row.isVisible()) return true;
+    await page.keyboard.press('Escape');
+    return false;
+  }, { timeoutMs: 60_000, intervalMs: 1000 });
+  await page.keyboard.press('Enter');
+}
+
 /** Shows the Problems panel (Ctrl+Shift+M). */
 export async function openProblems(page: Page): Promise<void> {
   const panel = page.locator('.markers-panel');

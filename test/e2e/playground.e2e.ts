@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
+import { launchVsCode, openFile, poll, runCommand, screenshot, type VsCode } from './harness';
 
 let vscode: VsCode | undefined;
 
@@ -15,18 +15,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-/** Runs a command from the command palette by its title. */
-async function runCommand(page: VsCode['page'], title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await poll('the command palette', async () => {
-    if (!(await input.isVisible())) await page.keyboard.press('Control+Shift+P');
-    return input.isVisible();
-  }, { timeoutMs: 20_000, intervalMs: 500 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 20_000 });
-  await page.keyboard.press('Enter');
-}
 
 /**
  * Replaces the whole text of a playground editor, as a person would: select all, delete, type. The

@@ -2,7 +2,7 @@
 // teams_test.rego are discovered, run all at once from the Testing view and pass; after an unsaved edit
 // that breaks one, "Run test" above it runs it with the edited text and the failure shows.
 import { after, before, test } from 'node:test';
-import { launchVsCode, openFile, poll, screenshot, type VsCode } from './harness';
+import { launchVsCode, openFile, poll, runCommand, screenshot, type VsCode } from './harness';
 
 let vscode: VsCode | undefined;
 
@@ -13,26 +13,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-/**
- * Runs a command from the command palette: types `search`, takes the first row that contains `title`.
- * The palette lists extension commands only once the extension host has started, so it is asked again.
- */
-async function runCommand(page: VsCode['page'], title: string, search = title): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await poll(`the command ${title} in the palette`, async () => {
-    if (!(await input.isVisible())) await page.keyboard.press('Control+Shift+P');
-    if (!(await input.isVisible())) return false;
-    await input.fill(`>${search}`);
-    if (await row.isVisible()) return true;
-    await page.waitForTimeout(1000);
-    if (await row.isVisible()) return true;
-    await page.keyboard.press('Escape');
-    return false;
-  }, { timeoutMs: 60_000, intervalMs: 1000 });
-  await page.keyboard.press('Enter');
-}
 
 test('the Test Explorer discovers and runs the workspace\'s Rego tests', { timeout: 240_000 }, async () => {
   const { page } = vscode!;
