@@ -2,15 +2,13 @@
 // documents as edited, the others from disk), so an error in one file can be fixed from another.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
-
-const serverPath = join(projectRoot, 'dist', 'server.js');
+import { type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 
 interface Published {
   uri: string;
@@ -19,7 +17,7 @@ interface Published {
 
 describe('compile diagnostics', () => {
   let root: string;
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let connection: MessageConnection;
   const received: Published[] = [];
   const uri = (name: string) => pathToFileURL(join(root, name)).href;
@@ -41,17 +39,14 @@ describe('compile diagnostics', () => {
     await ensureBuilt([serverPath]);
     root = mkdtempSync(join(tmpdir(), 'rego-lens-compile-'));
     writeFileSync(join(root, 'lib.rego'), 'package lib\n\nlimit := 10\n');
-    server = spawn(process.execPath, [serverPath, '--stdio']);
-    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params));
-    connection.listen();
+    server = startServer({ setup: (connection) => connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params)) });
+    connection = server.connection;
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }], capabilities: {} });
     connection.sendNotification('initialized', {});
   });
 
-  after(() => {
-    connection?.dispose();
-    server?.kill();
+  after(async () => {
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -3,12 +3,9 @@
 // Clients that do not say so get it in the list.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 
-const serverPath = join(projectRoot, 'dist', 'server.js');
 const uri = 'untitled:policy.rego';
 const TEXT = 'package p\n\n# METADATA\n# title: The limit\nlimit := 3\n\nok if cou\n';
 
@@ -18,24 +15,20 @@ interface Item {
   data?: unknown;
 }
 
-async function serve(capabilities: object): Promise<{ connection: MessageConnection; server: ChildProcessWithoutNullStreams }> {
-  const server = spawn(process.execPath, [serverPath, '--stdio']);
-  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-  connection.listen();
+async function serve(capabilities: object): Promise<RunningServer> {
+  const server = startServer();
+  const { connection } = server;
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
   connection.sendNotification('initialized', {});
   connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rego', version: 1, text: TEXT } });
-  return { connection, server };
+  return server;
 }
 
 describe('completion documentation', () => {
-  const running: { connection: MessageConnection; server: ChildProcessWithoutNullStreams }[] = [];
+  const running: RunningServer[] = [];
   before(() => ensureBuilt([serverPath]));
-  after(() => {
-    for (const { connection, server } of running) {
-      connection.dispose();
-      server.kill();
-    }
+  after(async () => {
+    await Promise.all(running.map((server) => server.stop()));
   });
 
   it('is written on completionItem/resolve for clients that resolve it', async () => {

@@ -3,10 +3,9 @@
 // document's URI, and asks again after `workspace/didChangeConfiguration`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
+import type { MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 
 interface PublishedDiagnostics {
   uri: string;
@@ -19,7 +18,7 @@ const currentFolder = 'file:///workspace/current';
 const v0Policy = 'package legacy\n\ndeny[msg] {\n  msg := "no"\n}\n';
 
 describe('language server settings per folder (workspace/configuration)', () => {
-  let child: ChildProcessWithoutNullStreams;
+  let child: RunningServer;
   let connection: MessageConnection;
   const published: PublishedDiagnostics[] = [];
   const asked: string[] = [];
@@ -35,10 +34,7 @@ describe('language server settings per folder (workspace/configuration)', () => 
     throw new Error(`no diagnostics published for ${description}`);
   }
 
-  before(async () => {
-    await ensureBuilt([join(projectRoot, 'dist', 'server.js')]);
-    child = spawn(process.execPath, [join(projectRoot, 'dist', 'server.js'), '--stdio'], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  function register(connection: MessageConnection): void {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => published.push(params));
     connection.onNotification('window/logMessage', () => undefined);
     connection.onRequest('workspace/configuration', (params: { items: { scopeUri?: string; section?: string }[] }) =>
@@ -48,14 +44,18 @@ describe('language server settings per folder (workspace/configuration)', () => 
         return { regoVersion: folder ? versionByFolder[folder] : 'v1', diagnostics: { debounceMs: 0 } };
       }),
     );
-    connection.listen();
+  }
+
+  before(async () => {
+    await ensureBuilt([serverPath]);
+    child = startServer({ setup: register });
+    connection = child.connection;
     await connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
     await connection.sendNotification('initialized', {});
   });
 
-  after(() => {
-    connection?.dispose();
-    child?.kill();
+  after(async () => {
+    await child?.stop();
   });
 
   it('reads each document with the Rego version of its own folder', async () => {

@@ -4,15 +4,13 @@
 // malformed input reported on the file itself, input selection, and trust.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
-
-const serverPath = join(projectRoot, 'dist', 'server.js');
+import { CancellationTokenSource, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 
 interface Report {
   value?: unknown;
@@ -55,7 +53,7 @@ conflict := 2 if input.user
 
 describe('evaluate through the language server', () => {
   let root: string;
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let connection: MessageConnection;
   const diagnostics = new Map<string, { message: string; range: { start: { line: number; character: number } } }[]>();
   const uri = (path: string) => pathToFileURL(join(root, path)).href;
@@ -73,18 +71,15 @@ describe('evaluate through the language server', () => {
     write('policies/input.json', '{"user": {"name": "outer", "role": "admin"}}');
     write('grants/data.json', '{"dev1": ["write"]}');
     write('policies/other/policy.rego', 'package other\n\nok := input.user.name\n');
-    server = spawn(process.execPath, [serverPath, '--stdio']);
-    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: [] }) => diagnostics.set(params.uri, params.diagnostics));
-    connection.listen();
+    server = startServer({ setup: (connection) => connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: [] }) => diagnostics.set(params.uri, params.diagnostics)) });
+    connection = server.connection;
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }], capabilities: {}, initializationOptions: { trusted: true } });
     connection.sendNotification('initialized', {});
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('policies/authz/policy.rego'), languageId: 'rego', version: 1, text: POLICY } });
   });
 
-  after(() => {
-    connection?.dispose();
-    server?.kill();
+  after(async () => {
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -3,21 +3,19 @@
 // selection ranges and semantic tokens, on a workspace of two files.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
-
-const serverPath = join(projectRoot, 'dist', 'server.js');
+import { type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 const LIB = 'package lib\n\n# METADATA\n# title: Admin check\nis_admin(user) if user.role == "admin"\n';
 const APP = 'package app\n\nimport data.lib\n\nallow if {\n\tlib.is_admin(input.user)\n\tcount(input.items) > 0\n}\n';
 
 describe('editor features over LSP', () => {
   let root: string;
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let connection: MessageConnection;
   const uri = (name: string) => pathToFileURL(join(root, name)).href;
   const at = (name: string, line: number, character: number) => ({ textDocument: { uri: uri(name) }, position: { line, character } });
@@ -27,17 +25,15 @@ describe('editor features over LSP', () => {
     root = mkdtempSync(join(tmpdir(), 'rego-lens-features-'));
     writeFileSync(join(root, 'lib.rego'), LIB);
     writeFileSync(join(root, 'app.rego'), APP);
-    server = spawn(process.execPath, [serverPath, '--stdio']);
-    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.listen();
+    server = startServer();
+    connection = server.connection;
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }], capabilities: {} });
     connection.sendNotification('initialized', {});
     connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('app.rego'), languageId: 'rego', version: 1, text: APP } });
   });
 
-  after(() => {
-    connection?.dispose();
-    server?.kill();
+  after(async () => {
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

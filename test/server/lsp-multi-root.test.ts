@@ -3,15 +3,13 @@
 // declare the same package. New files that were never saved count as part of their folder.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
-
-const serverPath = join(projectRoot, 'dist', 'server.js');
+import { type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 
 interface Published {
   uri: string;
@@ -20,7 +18,7 @@ interface Published {
 
 describe('multi-root workspaces', () => {
   let root: string;
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let connection: MessageConnection;
   const received: Published[] = [];
   const uri = (path: string) => pathToFileURL(join(root, path)).href;
@@ -50,18 +48,15 @@ describe('multi-root workspaces', () => {
     write('beta/lib.rego', 'package shared\n\nonly_in_beta := 2\n\nhelper(x, y) := x + y\n');
     write('alpha/lib_test.rego', 'package shared_test\n\nimport data.shared\n\ntest_helper if shared.helper(1) == 2\n\ntodo_test_more if false\n');
     write('beta/lib_test.rego', 'package shared_test\n\ntest_beta if true\n');
-    server = spawn(process.execPath, [serverPath, '--stdio']);
-    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params));
-    connection.listen();
+    server = startServer({ setup: (connection) => connection.onNotification('textDocument/publishDiagnostics', (params: Published) => received.push(params)) });
+    connection = server.connection;
     const folders = ['alpha', 'beta'].map((name) => ({ uri: pathToFileURL(join(root, name)).href, name }));
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: folders, capabilities: {}, initializationOptions: { trusted: true } });
     connection.sendNotification('initialized', {});
   });
 
-  after(() => {
-    connection?.dispose();
-    server?.kill();
+  after(async () => {
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

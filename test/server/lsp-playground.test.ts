@@ -3,21 +3,19 @@
 // limits; cancelled when stale, refused when malformed or when the workspace is not trusted.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
-import { ensureBuilt, projectRoot } from '../support/build';
+import { CancellationTokenSource, type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { ensureBuilt } from '../support/build';
+import { serverPath, startServer, type RunningServer } from '../support/lsp-server';
 import type { PlaygroundAnswer } from '../../server/src/playground-protocol';
-
-const serverPath = join(projectRoot, 'dist', 'server.js');
 
 const POLICY = 'package app\n\nallow if {\n\tprint("role:", input.role)\n\tinput.role == "admin"\n}\n\nslow := count([1 | some a in numbers.range(1, 5000); some b in numbers.range(1, 5000)])\n';
 
 describe('the playground through the language server', () => {
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let connection: MessageConnection;
   let root: string;
   const evaluate = (args: object, source?: CancellationTokenSource) => {
@@ -33,17 +31,15 @@ describe('the playground through the language server', () => {
     writeFileSync(join(root, 'input.json'), '{\n  "role": "admin"\n}\n');
     writeFileSync(join(root, 'data.json'), '{"limits": {"max": 3}}');
     writeFileSync(join(root, 'lib.rego'), 'package lib\n\nlimit := 7\n');
-    server = spawn(process.execPath, [serverPath, '--stdio']);
-    connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    connection.listen();
+    server = startServer();
+    connection = server.connection;
     const folder = pathToFileURL(root).href;
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'ws' }], capabilities: {}, initializationOptions: { trusted: true } });
     connection.sendNotification('initialized', {});
   });
 
-  after(() => {
-    connection?.dispose();
-    server?.kill();
+  after(async () => {
+    await server?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 

@@ -2,11 +2,11 @@
 // Explorer shows) as through `node dist/cli.js test --format json` (what CI runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 import { ensureBuilt, projectRoot } from '../support/build';
+import { startServer } from '../support/lsp-server';
 
 const example = join(projectRoot, 'example');
 
@@ -18,9 +18,8 @@ test('the example workspace\'s tests agree between the language server and the C
     .map((result) => [result.package, result.name, result.error ? 'ERROR' : result.fail ? 'FAIL' : result.skip ? 'SKIPPED' : 'PASS'])
     .sort();
 
-  const server = spawn(process.execPath, [join(projectRoot, 'dist', 'server.js'), '--stdio']);
-  const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-  connection.listen();
+  const server = startServer();
+  const { connection } = server;
   try {
     const folderUri = pathToFileURL(example).href;
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: folderUri, workspaceFolders: [{ uri: folderUri, name: 'example' }], capabilities: {}, initializationOptions: { trusted: true } });
@@ -30,7 +29,6 @@ test('the example workspace\'s tests agree between the language server and the C
     assert.deepEqual(fromServer, fromCli);
     assert.ok(fromServer.length >= 4, JSON.stringify(fromServer));
   } finally {
-    connection.dispose();
-    server.kill();
+    await server.stop();
   }
 });
