@@ -24,6 +24,8 @@ export interface Case {
   strict_error?: boolean;
   sort_bindings?: boolean;
   skip?: boolean;
+  /** Our own field: the modules are Rego v0. */
+  v0_compatible?: boolean;
 }
 
 export interface Outcome {
@@ -72,7 +74,7 @@ function bindingsText(bindings: Record<string, unknown>, sort: boolean): string 
 export function runCase(testCase: Case): Outcome {
   if (testCase.skip) return { case: testCase, passed: true, skipped: true };
   try {
-    const engine = new Engine();
+    const engine = new Engine({ regoVersion: testCase.v0_compatible ? 'v0' : 'v1' });
     engine.setModules((testCase.modules ?? []).map((text, index) => ({ file: `test-${index}.rego`, text })));
     engine.setData(fromJS(testCase.data ?? {}));
     let input: Value | undefined = testCase.input === undefined ? undefined : fromJS(testCase.input);

@@ -13,7 +13,7 @@ import type { RuleCache } from './rule-cache.js';
 
 const BUILTIN_NAMES = (): string[] => BUILTINS.map((builtin) => builtin.name).filter((name) => !name.startsWith('internal.'));
 import type { Builtin, Type } from '../builtins/declaration.js';
-import { ObjectValue, SetValue, fromJS, parseNumber, typeOf, type Value } from '../value/value.js';
+import { ObjectValue, SetValue, canonical, fromJS, parseNumber, typeOf, type Value } from '../value/value.js';
 import { RuleNode, type Body, type CallTarget, type Expr, type Operation, type Rule, type RuleKind, type Term, type With } from '../eval/ir.js';
 
 export interface SourceModule {
@@ -86,6 +86,7 @@ export interface CompiledQuery {
 interface ModuleContext {
   file: string;
   strict?: boolean;
+  regoVersion: 'v0' | 'v1';
   /** `# METADATA` blocks of the package statement, for `rego.metadata.chain()`. */
   packageAnnotations?: Ast.Annotation[];
   /** The rule being compiled and its annotations, for `rego.metadata.rule()` and `.chain()`. */
@@ -102,6 +103,9 @@ interface ModuleContext {
 const ROOTS = new Set(['data', 'input']);
 const WORDS = /[A-Za-z_][A-Za-z0-9_]*/g;
 
+/** How a local variable came to be: `:=`, `some` (or `every`), or a function argument. */
+type Declaration = 'assigned' | 'declared' | 'arg';
+
 /** A scope of local variables: a rule body, or a comprehension, `every` or negated query inside one. */
 class Scope {
   readonly declared = new Map<string, string>();
@@ -112,6 +116,10 @@ class Scope {
 
   /** Names this scope's body declares with `:=` or `some`: a closure written before cannot see them. */
   readonly declarable = new Set<string>();
+  /** How each declared name was declared, for OPA's message when it is declared again. */
+  readonly how = new Map<string, Declaration>();
+  /** Names this scope has read so far without declaring them: declaring one afterwards is an error. */
+  readonly seen = new Set<string>();
 
   constructor(readonly parent: Scope | undefined, mentioned: Set<string>, body: Ast.Body = []) {
     this.mentioned = mentioned;
@@ -145,15 +153,21 @@ class Converter {
   }
 
   /** Declares a variable in `scope` (`:=`, `some`, function arguments, `every`). */
-  declare(scope: Scope, name: string, range: Ast.Range, topLevel: boolean): string {
+  declare(scope: Scope, name: string, range: Ast.Range, topLevel: boolean, how: Declaration = 'assigned'): string {
     if (name === '_') return this.fresh('_');
-    if (scope.declared.has(name) && topLevel) {
-      this.error('rego_compile_error', `var ${name} assigned above`, range);
-      return scope.declared.get(name)!;
+    if (topLevel) {
+      // OPA's words: by how the name was declared before, or that it was already read in this body.
+      const previous = scope.declared.has(name) ? scope.how.get(name) ?? 'assigned' : undefined;
+      if (previous) {
+        this.error('rego_compile_error', previous === 'arg' ? `arg ${name} redeclared` : `var ${name} ${previous} above`, range);
+        return scope.declared.get(name)!;
+      }
+      if (scope.seen.has(name)) this.error('rego_compile_error', `var ${name} referenced above`, range);
     }
     const compiled = topLevel && !this.variables.has(name) ? name : this.fresh(name);
     this.variables.set(compiled, name);
     scope.declared.set(name, compiled);
+    scope.how.set(name, how);
     return compiled;
   }
 
@@ -174,6 +188,7 @@ class Converter {
     for (let current: Scope | undefined = scope; current; current = current.parent) {
       if (current !== scope && current.mentioned.has(name) && !current.declarable.has(name) && !this.isGlobal(name)) {
         for (const closure of crossed) closure.captures.add(name);
+        scope.seen.add(name);
         return { kind: 'var', name, range };
       }
       crossed.push(current);
@@ -188,6 +203,7 @@ class Converter {
       return { kind: 'ref', head: { kind: 'root', name: 'data', range }, path: [...this.context.packagePath, name].map((part) => valueTerm(part, range)), range };
     }
     this.variables.set(name, name);
+    scope.seen.add(name);
     return { kind: 'var', name, range };
   }
 
@@ -402,13 +418,13 @@ class Converter {
           const declarePattern = (pattern: Ast.Term): Term => {
             const names = new Set<string>();
             collectNames(pattern, names, true);
-            for (const name of names) this.declare(scope, name, pattern.range, topLevel);
+            for (const name of names) this.declare(scope, name, pattern.range, topLevel, 'declared');
             return this.term(scope, pattern);
           };
           if (args.length === 3) return { kind: 'somein', key: declarePattern(args[0]), value: declarePattern(args[1]), domain };
           return { kind: 'somein', value: declarePattern(args[0]), domain };
         }
-        for (const symbol of terms.symbols) if (symbol.type === 'var') this.declare(scope, symbol.name, symbol.range, topLevel);
+        for (const symbol of terms.symbols) if (symbol.type === 'var') this.declare(scope, symbol.name, symbol.range, topLevel, 'declared');
         return { kind: 'some' };
       }
       case 'every': {
@@ -418,7 +434,7 @@ class Converter {
           if (!pattern) return undefined;
           const names = new Set<string>();
           collectNames(pattern, names, true);
-          for (const name of names) this.declare(inner, name, pattern.range, false);
+          for (const name of names) this.declare(inner, name, pattern.range, false, 'declared');
           return this.term(inner, pattern);
         };
         const key = bind(terms.key);
@@ -446,15 +462,31 @@ class Converter {
             const right = this.term(scope, rightAst);
             const names = new Set<string>();
             collectNames(leftAst, names, true);
-            if (leftAst.type === 'ref') this.error('rego_parse_error', `cannot assign to ${termText(leftAst)}`, leftAst.range);
+            const root = rootName(leftAst);
+            if (root) {
+              // Rego v0 lets a body shadow `input` or `data` with a local; v1 forbids it.
+              if (this.context.regoVersion === 'v1' || this.context.strict) this.error('rego_compile_error', `variables must not shadow ${root} (use a different variable name)`, leftAst.range);
+              names.add(root);
+            } else if (leftAst.type === 'ref') this.error('rego_parse_error', `cannot assign to ${termText(leftAst)}`, leftAst.range);
+            else for (const target of unassignable(leftAst)) this.error('rego_compile_error', `cannot assign to ${target.type}`, target.range);
             for (const name of names) this.assigned.set(this.declare(scope, name, leftAst.range, topLevel), leftAst.range);
-            return { kind: 'unify', left: this.term(scope, leftAst), right, declare: true };
+            return this.unify(this.term(scope, leftAst), right, true);
           }
-          return { kind: 'unify', left: this.term(scope, leftAst), right: this.term(scope, rightAst), declare: false };
+          return this.unify(this.term(scope, leftAst), this.term(scope, rightAst), false);
         }
         return { kind: 'term', term: this.term(scope, terms) };
       }
     }
+  }
+
+  /**
+   * OPA's type checker rejects a unification whose sides can never match by their shapes alone: an array
+   * against an object, arrays of different lengths, objects with different constant keys, scalars of
+   * different types. Only literal shapes are compared; variables, references and calls match anything.
+   */
+  private unify(left: Term, right: Term, declare: boolean): Operation {
+    if (!shapesUnify(left, right)) this.error('rego_type_error', `match error\n\tleft  : ${shapeText(left)}\n\tright : ${shapeText(right)}`, { start: left.range.start, end: right.range.end });
+    return { kind: 'unify', left, right, declare };
   }
 
   private withModifier(scope: Scope, modifier: Ast.With): With {
@@ -633,6 +665,130 @@ function isValue(term: Term): term is { kind: 'value'; value: Value; range: Ast.
  * Collects variable names used in an AST node outside nested scopes; `patternOnly` skips refs' heads and
  * calls (for declarations). The editor's symbol index counts names the same way.
  */
+type Shape =
+  | { kind: 'any' }
+  | { kind: 'scalar'; type: string }
+  | { kind: 'array'; items?: Term[]; values?: Value[] }
+  | { kind: 'object'; keys?: Map<string, Term | Value> }
+  | { kind: 'set' };
+
+/** What a term's literal form says of every value it can take. */
+function shapeOf(term: Term | Value, known: boolean): Shape {
+  if (known) {
+    const value = term as Value;
+    if (Array.isArray(value)) return { kind: 'array', values: value };
+    if (value instanceof ObjectValue) {
+      const keys = new Map<string, Term | Value>();
+      for (const [key, entry] of value.entries()) keys.set(canonical(key), entry);
+      return { kind: 'object', keys };
+    }
+    if (value instanceof SetValue) return { kind: 'set' };
+    return { kind: 'scalar', type: typeOf(value) };
+  }
+  const ir = term as Term;
+  switch (ir.kind) {
+    case 'value':
+      return shapeOf(ir.value, true);
+    case 'array':
+      return { kind: 'array', items: ir.items };
+    case 'arraycomp':
+      return { kind: 'array' };
+    case 'object': {
+      if (!ir.entries.every(([key]) => key.kind === 'value')) return { kind: 'object' };
+      return { kind: 'object', keys: new Map(ir.entries.map(([key, entry]) => [canonical((key as { value: Value }).value), entry])) };
+    }
+    case 'objectcomp':
+      return { kind: 'object' };
+    case 'set':
+    case 'setcomp':
+      return { kind: 'set' };
+    case 'template':
+      return { kind: 'scalar', type: 'string' };
+    default:
+      return { kind: 'any' };
+  }
+}
+
+function elementsOf(shape: Extract<Shape, { kind: 'array' }>): [Term | Value, boolean][] | undefined {
+  if (shape.items) return shape.items.map((item) => [item, false]);
+  return shape.values?.map((value) => [value, true]);
+}
+
+/** Whether two terms could unify, judged from their literal shapes only. */
+function shapesUnify(left: Term | Value, right: Term | Value, leftKnown = false, rightKnown = false): boolean {
+  const a = shapeOf(left, leftKnown);
+  const b = shapeOf(right, rightKnown);
+  if (a.kind === 'any' || b.kind === 'any') return true;
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'scalar' && b.kind === 'scalar') return a.type === b.type;
+  if (a.kind === 'array' && b.kind === 'array') {
+    const x = elementsOf(a);
+    const y = elementsOf(b);
+    if (!x || !y) return true;
+    return x.length === y.length && x.every(([item, known], index) => shapesUnify(item, y[index][0], known, y[index][1]));
+  }
+  if (a.kind === 'object' && b.kind === 'object') {
+    if (!a.keys || !b.keys) return true;
+    if (a.keys.size !== b.keys.size) return false;
+    for (const [key, entry] of a.keys) {
+      if (!b.keys.has(key)) return false;
+      const other = b.keys.get(key)!;
+      if (!shapesUnify(entry, other, !isIrTerm(entry), !isIrTerm(other))) return false;
+    }
+  }
+  return true;
+}
+
+function isIrTerm(x: Term | Value): x is Term {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof ObjectValue) && !(x instanceof SetValue) && 'kind' in x && 'range' in x;
+}
+
+/** A type in the words of OPA's match errors: `array<number, any>`, `object<a: number>`, `any`. */
+function shapeText(term: Term | Value, known = false): string {
+  const shape = shapeOf(term, known);
+  switch (shape.kind) {
+    case 'any':
+      return 'any';
+    case 'scalar':
+      return shape.type;
+    case 'set':
+      return 'set[any]';
+    case 'array': {
+      const items = elementsOf(shape);
+      return items ? `array<${items.map(([item, isKnown]) => shapeText(item, isKnown)).join(', ')}>` : 'array[any]';
+    }
+    case 'object': {
+      if (!shape.keys) return 'object[any: any]';
+      return `object<${[...shape.keys].map(([key, entry]) => `${key.startsWith('"') ? JSON.parse(key) : key}: ${shapeText(entry, !isIrTerm(entry))}`).join(', ')}>`;
+    }
+  }
+}
+
+/** `input` or `data` written alone. */
+function rootName(term: Ast.Term): string | undefined {
+  if (term.type !== 'ref' || term.terms.length !== 1) return undefined;
+  const [only] = term.terms;
+  return only.type === 'var' && ROOTS.has(only.name) ? only.name : undefined;
+}
+
+/**
+ * Parts of the left side of `:=` that cannot be assigned: anything but variables, with arrays and object
+ * values as structure (object keys are matched, not assigned). References are reported where they are parsed.
+ */
+function unassignable(term: Ast.Term): Ast.Term[] {
+  switch (term.type) {
+    case 'var':
+    case 'ref':
+      return [];
+    case 'array':
+      return term.items.flatMap(unassignable);
+    case 'object':
+      return term.entries.flatMap(([, value]) => unassignable(value));
+    default:
+      return [term];
+  }
+}
+
 export function collectNames(node: Ast.Term | Ast.Expr | Ast.SomeDecl | Ast.Every | Ast.Query | Ast.Logical | Ast.With, names: Set<string>, patternOnly = false): void {
   switch (node.type) {
     case 'var':
@@ -1068,7 +1224,7 @@ class Compiler {
       const signature = [source.file, this.options.strict === true, module.regoVersion, key, ...module.imports.map(slice), ...(module.package.annotations ?? []).map(slice)].join('\u0000');
       cacheable = { text: source.text, signature };
     }
-    return { file: source.file, strict: this.options.strict, packageAnnotations: module.package.annotations, packagePath, globals, imports, usedImports: new Set(), cacheable };
+    return { file: source.file, strict: this.options.strict, regoVersion: module.regoVersion, packageAnnotations: module.package.annotations, packagePath, globals, imports, usedImports: new Set(), cacheable };
   }
 
   private addRule(context: ModuleContext, astRule: Ast.Rule): void {
@@ -1137,7 +1293,7 @@ class Compiler {
     const args = head.args?.map((arg) => {
       const names = new Set<string>();
       collectNames(arg, names, true);
-      for (const name of names) if (!scope.declared.has(name)) converter.declare(scope, name, arg.range, true);
+      for (const name of names) if (!scope.declared.has(name)) converter.declare(scope, name, arg.range, true, 'arg');
       return converter.term(scope, arg);
     });
     const body = converter.body(scope, astRule.body, true);
@@ -1359,7 +1515,7 @@ export function compileQuery(policy: CompiledPolicy, body: Ast.Body, file: strin
     const name = importName(imported);
     if (name) imports.set(name, imported.path.terms);
   }
-  const context: ModuleContext = { file, packagePath: options.packagePath ?? [], globals: new Set(), imports, usedImports: new Set() };
+  const context: ModuleContext = { file, regoVersion: 'v1', packagePath: options.packagePath ?? [], globals: new Set(), imports, usedImports: new Set() };
   if (options.packagePath) {
     const node = policy.root.find(options.packagePath);
     node?.children.forEach((_, name) => context.globals.add(name));
