@@ -118,18 +118,33 @@ export class RegoParser extends CstParser {
     }
   }
 
-  /** `[x | ...]`, `{x | ...}`, `{k: v | ...}`: a single term followed by a bar starts a comprehension. */
+  /**
+   * `[x | ...]`, `{x | ...}`, `{k: v | ...}`: a single term followed by a bar starts a comprehension, as in
+   * OPA, which tries the comprehension first and falls back to a collection whose element is a set union
+   * (`[x | y, 5]`) when the body stops at a comma it cannot take.
+   */
   private comprehensionAhead(): boolean {
     const first = this.token(1);
     if (first.idx === undefined) return false;
-    let after = this.skipTerm(first.idx);
-    // The head may be an expression of several terms (`[x * 2 | ...]`); `|` itself ends it.
-    while (after >= 0 && this.isHeadOperator(this.at(after))) after = this.skipTerm(after + 1);
-    return after >= 0 && this.at(after)?.tokenType === T.Pipe;
+    const bar = this.skipTerm(first.idx);
+    if (bar < 0 || this.at(bar)?.tokenType !== T.Pipe) return false;
+    return !this.bodyStopsAtComma(bar + 1);
   }
 
-  private isHeadOperator(token: RegoToken | undefined): boolean {
-    return token !== undefined && token.tokenType !== T.Pipe && tokenMatches(token, T.BinaryOperator);
+  /**
+   * A comprehension body from token `i` to the closing bracket has a comma outside brackets that no body
+   * form takes: in a body a comma only joins `k, v` before `in` (`some k, v in xs`, `k, v in xs`, `every`).
+   */
+  private bodyStopsAtComma(i: number): boolean {
+    for (let token = this.at(i); token && !CLOSERS.has(token.tokenType); token = this.at(++i)) {
+      if (token.tokenType === T.Comma) {
+        const after = this.skipTerm(i + 1);
+        if (after < 0 || this.at(after)?.tokenType !== T.In) return true;
+      }
+      const inner = this.matchOf(token);
+      if (inner > i) i = inner;
+    }
+    return false;
   }
 
   /**
@@ -479,16 +494,9 @@ export class RegoParser extends CstParser {
    */
   private binary = this.chain('binary', () => this.term, T.BinaryOperator);
 
-  /** A comprehension's head: terms joined by any operator but `|`, which starts the body. */
+  /** A comprehension's head: a single term, as OPA's parser takes it (`[x * 2 | ...]` is no comprehension). */
   private comprehensionHead = this.RULE('comprehensionHead', () => {
     this.SUBRULE(this.term, { LABEL: 'operands' });
-    this.MANY({
-      GATE: () => this.isHeadOperator(this.token(1)),
-      DEF: () => {
-        this.CONSUME(T.BinaryOperator, { LABEL: 'operators' });
-        this.SUBRULE2(this.term, { LABEL: 'operands' });
-      },
-    });
   });
 
   /**
