@@ -133,11 +133,15 @@ export class RegoParser extends CstParser {
 
   /**
    * A comprehension body from token `i` to the closing bracket has a comma outside brackets that no body
-   * form takes: in a body a comma only joins `k, v` before `in` (`some k, v in xs`, `k, v in xs`, `every`).
+   * form takes: in a body a comma only lists the names of `some a, b` or joins `k, v` before `in`
+   * (`some k, v in xs`, `k, v in xs`, `every k, v in xs`).
    */
   private bodyStopsAtComma(i: number): boolean {
+    let declaring = false;
     for (let token = this.at(i); token && !CLOSERS.has(token.tokenType); token = this.at(++i)) {
-      if (token.tokenType === T.Comma) {
+      if (token.nl || token.tokenType === T.Semicolon) declaring = false;
+      if (token.tokenType === T.Some) declaring = true;
+      if (token.tokenType === T.Comma && !declaring) {
         const after = this.skipTerm(i + 1);
         if (after < 0 || this.at(after)?.tokenType !== T.In) return true;
       }
