@@ -1196,6 +1196,13 @@ class Compiler {
     if (!module.package) return undefined;
     const packagePath = module.package.path.slice(1).map((part) => (part.type === 'string' ? part.value : termText(part)));
     const key = packagePath.join('.');
+    // A package is a document even without rules: an empty package evaluates to {}, as in OPA.
+    let node = this.root;
+    for (const part of packagePath) {
+      node.hasRules = true;
+      node = node.child(part);
+    }
+    node.hasRules = true;
     let globals = this.globalsByPackage.get(key);
     if (!globals) {
       globals = new Set();
