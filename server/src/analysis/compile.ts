@@ -365,7 +365,8 @@ class Converter {
       if (!arg || arg.kind !== 'value' || typeAccepts(param.type, arg.value)) return;
       this.error('rego_type_error', `${builtin.name}: invalid argument(s): operand ${index + 1} must be ${typeText(param.type)} but got ${typeOf(arg.value)}`, arg.range);
     });
-    if (this.context.strict && builtin.deprecated) {
+    // Rego v1 modules may not call deprecated built-ins (queries may, as OPA's query compiler allows).
+    if ((this.context.strict || (this.context.regoVersion === 'v1' && this.context.rule)) && builtin.deprecated) {
       this.error('rego_type_error', `deprecated built-in function calls in expression: ${builtin.name}`, args[0]?.range ?? { start: 0, end: 0 });
     }
   }
@@ -1294,6 +1295,14 @@ class Compiler {
     const rulePath = ['data', ...context.packagePath, ...groundPrefix(head.ref)];
     const ruleContext: ModuleContext = { ...context, rule: { path: rulePath, annotations: (parent ? undefined : astRule.annotations) ?? [] } };
     const converter = new Converter(ruleContext, this, errors, this.functionArity);
+    if (!parent && (context.regoVersion === 'v1' || context.strict)) {
+      // Rego v1 reserves `input` and `data`: no rule or function argument may take their names.
+      if (ROOTS.has(head.ref[0].name)) errors.push({ code: 'rego_compile_error', message: `rules must not shadow ${head.ref[0].name} (use a different rule name)`, file: context.file, range: head.ref[0].range });
+      for (const arg of head.args ?? []) {
+        const root = rootName(arg) ?? (arg.type === 'var' && ROOTS.has(arg.name) ? arg.name : undefined);
+        if (root) errors.push({ code: 'rego_compile_error', message: `args must not shadow ${root} (use a different variable name)`, file: context.file, range: arg.range });
+      }
+    }
     const mentioned = new Set<string>();
     for (const expr of astRule.body) collectNames(expr, mentioned);
     const scope = new Scope(undefined, mentioned, astRule.body);
