@@ -686,7 +686,10 @@ export class Evaluator {
     const rules = node.rules;
     if (rules.length > 0) {
       if (rules.some((rule) => rule.kind === 'complete')) return this.completeValue(node);
-      if (rules.some((rule) => rule.kind === 'function')) return undefined;
+      if (rules.some((rule) => rule.kind === 'function')) {
+        // A function of no arguments (`f() := ...`) is also read as a value without parentheses, as in OPA.
+        return rules.every((rule) => (rule.args?.length ?? 0) === 0) ? this.callFunction(node.path, [], rules[0].headRange) : undefined;
+      }
       if (rules.every((rule) => rule.kind === 'multi' && rule.suffix.length === 0)) return this.setValue(node);
     }
     const object = new ObjectValue();
