@@ -28,7 +28,7 @@ Commands:
   parse [--v0-compatible] FILE                             print the syntax tree of a .rego file as JSON
   fmt [--list|--diff|--write] [--fail] [--v0-compatible] [PATH...]
                                                            format .rego files as \`opa fmt\` does (stdin without a PATH)
-  eval [-d PATH]... [-b DIR]... [-i FILE] [-f json|pretty|values|bindings] [--v0-compatible] [--strict]
+  eval [-d PATH]... [-b DIR]... [-i FILE | -I] [-f json|pretty|values|bindings|raw] [--v0-compatible] [--strict]
        [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
                                                            evaluate a query, as \`opa eval\` does
   test [-v] [--run REGEX] [--coverage] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z] [--strict-builtin-errors] PATH...
@@ -322,6 +322,16 @@ function resultJSON(result: EvaluateResult, query: string): string {
   return JSON.stringify(JSON.parse(`{"result":[${results.join(',')}]}`, (_key, value) => value), null, 2);
 }
 
+/** Standard input as a document: JSON, or else YAML. */
+function stdinDocument(): Value {
+  const text = readFileSync(0, 'utf8');
+  try {
+    return readDocument('stdin.json', text);
+  } catch {
+    return readDocument('stdin.yaml', text);
+  }
+}
+
 function evalCommand(args: string[]): number {
   const dataPaths: string[] = [];
   const bundles: string[] = [];
@@ -348,6 +358,10 @@ function evalCommand(args: string[]): number {
       case '-i':
       case '--input':
         inputFile = value();
+        break;
+      case '-I':
+      case '--stdin-input':
+        inputFile = '-';
         break;
       case '-f':
       case '--format':
@@ -388,7 +402,8 @@ function evalCommand(args: string[]): number {
   let input: Value | undefined;
   if (inputFile) {
     try {
-      input = readDocument(inputFile, readFileSync(inputFile, 'utf8'));
+      // `-I` reads the input from standard input (JSON or YAML), as `opa eval -I` does.
+      input = inputFile === '-' ? stdinDocument() : readDocument(inputFile, readFileSync(inputFile, 'utf8'));
     } catch (error) {
       loaded.errors.push({ code: 'rego_load_error', message: error instanceof Error ? error.message : String(error) });
     }
@@ -650,6 +665,11 @@ function capabilitiesCommand(args: string[]): number {
 export function main(argv: string[]): number {
   const [command, ...args] = argv;
   try {
+    // `rego-lens eval --help` and the like print the usage, as a CLI user expects.
+    if (command !== undefined && args.some((arg) => arg === '--help' || arg === '-h')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
     switch (command) {
       case 'check':
         return check(args);

@@ -12,8 +12,8 @@ import { ensureBuilt, projectRoot } from '../support/build';
 
 const cliPath = join(projectRoot, 'dist', 'cli.js');
 
-function cli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+function cli(args: string[], cwd: string, stdin?: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', timeout: 60_000, input: stdin });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -122,6 +122,24 @@ describe('eval', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('reads the input from standard input with -I, as JSON or YAML, and prints raw values', () => {
+    const json = cli(['eval', '-I', '-f', 'raw', 'input.user'], root, '{"user": "alice"}');
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(json.stdout, 'alice\n');
+    const yaml = cli(['eval', '--stdin-input', '-f', 'raw', 'input.n + 1'], root, 'n: 41\n');
+    assert.equal(yaml.stdout, '42\n');
+    const broken = cli(['eval', '-I', 'input'], root, 'n: [\n');
+    assert.equal(broken.status, 1);
+    assert.match(broken.stdout, /rego_load_error/);
+  });
+
+  it('prints the usage for --help after a command, exit 0', () => {
+    const run = cli(['eval', '--help'], root);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /Usage: rego-lens/);
+    assert.equal(run.stderr, '');
   });
 
   it('reports evaluation errors with --strict-builtin-errors', () => {
