@@ -26,9 +26,10 @@ test('test rules, todo tests, ref-head tests, and what is not a test', () => {
     [
       ['app.authz_test', 'test_allow', 'data.app.authz_test.test_allow', false, 'test_allow'],
       ['app.authz_test', 'todo_test_later', 'data.app.authz_test.todo_test_later', true, 'todo_test_later'],
-      // A function named as a test is one (the runner reports it as an error), and so are rules below one.
+      // A function named as a test is one (the runner reports it as an error). A rule below a test_ part
+      // belongs to that test, which OPA names and runs up to its test_ part.
       ['app.authz_test', 'test_helper', 'data.app.authz_test.test_helper', false, 'test_helper(x) := x'],
-      ['app.authz_test', 'test_nested.deep', 'data.app.authz_test.test_nested.deep', false, 'test_nested.deep := true'],
+      ['app.authz_test', 'test_nested', 'data.app.authz_test.test_nested', false, 'test_nested.deep := true'],
       ['app.authz_test', 'cases.test_ref_head', 'data.app.authz_test.cases.test_ref_head', false, 'cases.test_ref_head := true'],
     ],
   );

@@ -589,14 +589,14 @@ function forEachPart(term: Term, onTerm: (part: Term) => void, onBody: (body: Bo
 }
 
 /** Calls `visit` with the name of every variable in a term, nested bodies included. */
-function visitVars(term: Term, visit: (name: string) => void): void {
+export function visitVars(term: Term, visit: (name: string) => void): void {
   if (term.kind === 'var') visit(term.name);
   const inner = (part: Term): void => visitVars(part, visit);
   forEachPart(term, inner, (body) => body.forEach((expr) => visitExprTerms(expr, inner)));
 }
 
 /** Calls `visit` with each top-level term of an expression (nested bodies through their terms). */
-function visitExprTerms(expr: Expr, visit: (term: Term) => void): void {
+export function visitExprTerms(expr: Expr, visit: (term: Term) => void): void {
   const operation = expr.operation;
   switch (operation.kind) {
     case 'term':

@@ -243,6 +243,12 @@ export class Engine {
     return document;
   }
 
+  /** The keys a partial object rule reaches after the first `cut` expressions of its body (see `Evaluator.reachedKeys`). */
+  reachedKeys(rule: Rule, cut: number, options: EvaluateOptions = {}): Value[][] {
+    if (this.errors().length > 0) return [];
+    return this.evaluator({ ...options, coverage: undefined }, () => undefined).reachedKeys(rule, cut);
+  }
+
   private evaluator(options: EvaluateOptions, print: (line: PrintLine) => void): Evaluator {
     return new Evaluator(this.policy(), this.data, options.input, {
       environment: options.environment ?? systemEnvironment,

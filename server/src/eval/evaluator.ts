@@ -191,6 +191,26 @@ export class Evaluator {
     return value;
   }
 
+  /**
+   * The keys of a partial object rule reached once the first `cut` expressions of its body succeed: the
+   * test cases `opa test` counts as entered, whether or not the rest of the body then holds.
+   */
+  reachedKeys(rule: Rule, cut: number): Value[][] {
+    const reached: Value[][] = [];
+    this.guard(() =>
+      this.withRule(rule, () => {
+        const frame: Frame = new Map();
+        this.evalBody(rule.body.slice(0, cut), 0, frame, () =>
+          this.evalTerms(rule.suffix, 0, [], frame, (keys) => {
+            reached.push(keys);
+            return false;
+          }),
+        );
+      }),
+    );
+    return reached;
+  }
+
   private firstFailure(body: Body): Omit<Explanation, 'file' | 'ruleRange'> | undefined {
     const frame: Frame = new Map();
     let deepest = -1;

@@ -5,6 +5,7 @@
  */
 import type { Module, Range } from '../ast/nodes';
 import { groundPrefix, packagePathOf, segmentName } from './symbols';
+import { testRef } from '../testing/names';
 
 export interface TestDefinition {
   file: string;
@@ -28,12 +29,11 @@ export function testsOf(module: Module, file: string): TestDefinition[] {
     // As the test runner finds them: any part of the head's name may start the test (`cases.test_x`);
     // defaults are not tests, and a test defined twice is listed once.
     if (rule.default) continue;
-    const below = groundPrefix(rule.head.ref).map(segmentName);
-    const marker = below.find((part) => part.startsWith('test_') || part.startsWith('todo_test_'));
-    if (!marker) continue;
-    const name = below.join('.');
+    const test = testRef(groundPrefix(rule.head.ref).map(segmentName));
+    if (!test) continue;
+    const name = test.ref.join('.');
     if (tests.has(name)) continue;
-    tests.set(name, { file, packageName: packagePath.join('.'), name, path: ['data', ...packagePath, ...below], range: rule.head.range, todo: marker.startsWith('todo_test_') });
+    tests.set(name, { file, packageName: packagePath.join('.'), name, path: ['data', ...packagePath, ...test.ref], range: rule.head.range, todo: test.skip });
   }
   return [...tests.values()];
 }

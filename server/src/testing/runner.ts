@@ -8,10 +8,12 @@
 import { RE2JS } from 're2js';
 import { Engine, type DocumentResult, type EvaluateOptions, type LocatedError, type SourceFile } from '../eval/engine.js';
 import type { Rule } from '../eval/ir.js';
+import { visitExprTerms, visitVars } from '../analysis/compile.js';
 import { LineIndex } from '../syntax/line-index.js';
 import { ObjectValue, type Value } from '../value/value.js';
 import { CoverageCollector, type CoverageReport } from './coverage.js';
 import { describeFailure } from '../eval/explanation.js';
+import { testRef } from './names.js';
 
 export type TestOutcome = 'PASS' | 'FAIL' | 'SKIPPED' | 'ERROR';
 
@@ -48,14 +50,15 @@ export interface RunReport {
   coverage?: CoverageReport;
 }
 
-const TEST_PREFIX = 'test_';
-const SKIP_PREFIX = 'todo_test_';
-
 interface Discovered {
   rule: Rule;
   package: string;
   name: string;
   skip: boolean;
+  /** The test's document: the rule's path up to the part named test_ (what OPA queries). */
+  path: string[];
+  /** Constant parts of the rule's name after the test's own part (`test_x.group[k]` has ["group"]). */
+  casePrefix: string[];
 }
 
 /** The tests among the compiled rules, in OPA's order: files by name, rules in source order. */
@@ -73,30 +76,55 @@ function discover(engine: Engine): Discovered[] {
     if (rule.isDefault) continue;
     const packagePath = packages.get(rule.file) ?? [];
     const below = rule.path.slice(1 + packagePath.length);
-    const index = below.findIndex((part) => part.startsWith(TEST_PREFIX) || part.startsWith(SKIP_PREFIX));
-    if (index < 0) continue;
-    const skip = below[index].startsWith(SKIP_PREFIX);
-    const key = rule.path.join('.');
+    const test = testRef(below);
+    if (!test) continue;
+    const path = ['data', ...packagePath, ...test.ref];
+    const key = path.join('.');
     const count = seen.get(key) ?? 0;
     seen.set(key, count + 1);
-    let name = below.join('.');
-    if (count > 0 && !skip) name = `${name}#${String(count).padStart(2, '0')}`;
-    found.push({ rule, package: ['data', ...packagePath].join('.'), name, skip });
+    let name = test.ref.join('.');
+    if (count > 0 && !test.skip) name = `${name}#${String(count).padStart(2, '0')}`;
+    found.push({ rule, package: ['data', ...packagePath].join('.'), name, skip: test.skip, path, casePrefix: below.slice(test.ref.length) });
   }
   return found;
 }
 
-/**
- * Whether a test's value passes: as OPA's runner, only `true` does; a partial object of test cases
- * passes when every leaf is `true`.
- */
-function passes(value: Value | undefined, kind: Rule['kind']): boolean {
-  if (value === undefined) return false;
-  if (kind === 'object' && value instanceof ObjectValue) {
-    const leaves = (entry: Value): boolean => (entry instanceof ObjectValue ? [...entry.values()].every(leaves) : entry === true);
-    return value.size > 0 && leaves(value);
-  }
+/** Whether a test's value passes: as OPA's runner, only `true` does. */
+function passes(value: Value | undefined): boolean {
   return value === true;
+}
+
+/**
+ * A partial object test (`test_x[case] if { ... }`) passes when every value in it is `true` and every
+ * case the body reached also produced a value, as `opa test` judges its test cases: OPA marks a case as
+ * entered once the variables of its key are bound, and a case entered whose body then fails is a failure.
+ */
+function casesPass(engine: Engine, test: Discovered, value: Value | undefined, options: EvaluateOptions): boolean {
+  if (!(value instanceof ObjectValue)) return false;
+  const allTrue = (entry: Value): boolean => (entry instanceof ObjectValue ? [...entry.values()].every(allTrue) : entry === true);
+  if (!allTrue(value)) return false;
+  const reached = engine.reachedKeys(test.rule, caseEntry(test.rule), options);
+  return reached.every((keys) => {
+    let at: Value | undefined = value;
+    for (const key of [...test.casePrefix, ...keys]) at = at instanceof ObjectValue ? at.get(key) : undefined;
+    return at !== undefined;
+  });
+}
+
+/** How many expressions of the body run before a case counts as entered: up to the first use of each key variable. */
+function caseEntry(rule: Rule): number {
+  const names = new Set<string>();
+  for (const term of rule.suffix) visitVars(term, (name) => names.add(name));
+  let cut = 0;
+  for (const name of names) {
+    const first = rule.body.findIndex((expr) => {
+      let found = false;
+      visitExprTerms(expr, (term) => visitVars(term, (seen) => (found ||= seen === name)));
+      return found;
+    });
+    cut = Math.max(cut, first + 1);
+  }
+  return cut;
 }
 
 /** Runs the tests of an engine that has its modules and data set. */
@@ -130,14 +158,14 @@ export function runTests(engine: Engine, options: RunOptions = {}): RunReport {
     results.push(result);
     if (test.skip) continue;
     let document: DocumentResult;
-    if (test.rule.kind === 'complete') {
+    if (test.rule.kind === 'complete' && test.casePrefix.length === 0) {
       document = engine.evaluateDefinition(test.rule, evaluateOptions);
     } else if (test.rule.kind === 'function') {
       result.outcome = 'ERROR';
       result.error = { code: 'rego_type_error', message: `test ${test.package}.${test.name} is a function; tests take no arguments`, file: test.rule.file, location: { file: test.rule.file, row, col } };
       continue;
     } else {
-      document = engine.evaluateDocument(test.rule.path, evaluateOptions);
+      document = engine.evaluateDocument(test.path, evaluateOptions);
     }
     result.durationMs = document.durationMs;
     result.printed = document.printed.map((line) => line.text);
@@ -145,7 +173,7 @@ export function runTests(engine: Engine, options: RunOptions = {}): RunReport {
     if (document.errors.length > 0 || strictError) {
       result.outcome = 'ERROR';
       result.error = document.errors[0] ?? strictError;
-    } else if (passes(document.value, test.rule.kind)) {
+    } else if (test.rule.kind === 'object' ? casesPass(engine, test, document.value, evaluateOptions) : passes(document.value)) {
       result.outcome = 'PASS';
     } else {
       result.outcome = 'FAIL';
