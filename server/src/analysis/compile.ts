@@ -1504,7 +1504,12 @@ function referencedPaths(rule: Rule): string[][] {
     if (term.kind === 'ref' && term.head.kind === 'root' && term.head.name === 'data') {
       const path = ['data'];
       for (const part of term.path) {
-        if (part.kind !== 'value' || typeof part.value !== 'string') break;
+        if (part.kind !== 'value') break;
+        if (typeof part.value !== 'string') {
+          // Rules are named by strings, so `data.pkg[2]` reaches base data only (as "2"), never a rule.
+          path.push(`\u0000${canonical(part.value)}`);
+          break;
+        }
         path.push(part.value);
       }
       paths.push(path);
