@@ -14,6 +14,7 @@ import { networkEnvironment } from './network-transport';
 import { readDocument } from './eval/documents';
 import { load } from './load-paths';
 import { runTestsOn, type TestResult } from './testing/runner';
+import type { CoverageReport } from './testing/coverage';
 import { compile } from './analysis/compile';
 import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
@@ -29,9 +30,10 @@ Commands:
   fmt [--list|--diff|--write] [--fail] [--v0-compatible] [PATH...]
                                                            format .rego files as \`opa fmt\` does (stdin without a PATH)
   eval [-d PATH]... [-b DIR]... [-i FILE | -I] [-f json|pretty|values|bindings|raw] [--v0-compatible] [--strict]
-       [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] QUERY
+       [--strict-builtin-errors] [--fail] [--fail-defined] [--timeout MS] [--allow-net] [--ignore GLOB]... QUERY
                                                            evaluate a query, as \`opa eval\` does
-  test [-v] [--run REGEX] [--coverage] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z] [--strict-builtin-errors] PATH...
+  test [-v] [--run REGEX] [--coverage] [--threshold PCT] [--format pretty|json] [--v0-compatible] [-b] [--timeout D] [-z]
+       [--strict-builtin-errors] [--ignore GLOB]... PATH...
                                                            run the tests (rules named test_*) as \`opa test\` does
   capabilities                                             print the built-ins in the shape of OPA's capabilities.json
   help                                                     print this message
@@ -345,11 +347,15 @@ function evalCommand(args: string[]): number {
   let failDefined = false;
   let timeoutMs = 30_000;
   let allowNet = false;
+  const ignore: string[] = [];
   eachArgument(args, (name, value, arg) => {
     switch (name) {
       case '-d':
       case '--data':
         dataPaths.push(value());
+        break;
+      case '--ignore':
+        ignore.push(...value().split(','));
         break;
       case '-b':
       case '--bundle':
@@ -398,7 +404,7 @@ function evalCommand(args: string[]): number {
   });
   if (positional.length !== 1) throw new UsageError('eval needs exactly one QUERY');
   const query = positional[0];
-  const loaded = load(dataPaths, bundles, version);
+  const loaded = load(dataPaths, bundles, version, { ignore });
   let input: Value | undefined;
   if (inputFile) {
     try {
@@ -471,6 +477,20 @@ function goDurationText(milliseconds: number): string {
   return `${trim(nanoseconds / 1e9, 9)}s`;
 }
 
+/** OPA's CoverageThresholdError, with the lines not covered when verbose. */
+function thresholdMessage(report: CoverageReport, threshold: number, verbose: boolean): string {
+  const lines = [`Code coverage threshold not met: got ${report.coverage.toFixed(2)} instead of ${threshold.toFixed(2)}`];
+  if (verbose && Object.keys(report.files).length > 0) {
+    lines.push('Lines not covered:');
+    for (const file of Object.keys(report.files).sort()) {
+      for (const span of report.files[file].not_covered ?? []) {
+        lines.push(`\t${file}:${span.start.row === span.end.row ? span.start.row : `${span.start.row}-${span.end.row}`}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 /** One test as OPA's Result prints it: `data.pkg.test_x: PASS (1.2ms)`, without a duration when skipped. */
 function testLine(result: TestResult): string {
   const name = `${result.package}.${result.name}: ${result.outcome}`;
@@ -509,11 +529,19 @@ function testCommand(args: string[]): number {
   let run: string | undefined;
   let exitZeroOnSkipped = false;
   let strictBuiltinErrors = false;
+  let threshold = 0;
+  const ignore: string[] = [];
   eachArgument(args, (name, value, arg) => {
     switch (name) {
       case '-v':
       case '--verbose':
         verbose = true;
+        break;
+      case '--threshold':
+        threshold = Number(value());
+        break;
+      case '--ignore':
+        ignore.push(...value().split(','));
         break;
       case '-c':
       case '--coverage':
@@ -552,7 +580,13 @@ function testCommand(args: string[]): number {
     }
   });
   if (paths.length === 0) throw new UsageError('test needs at least one PATH');
-  const loaded = bundleMode ? load([], paths, version) : load(paths, [], version);
+  if (!(threshold >= 0 && threshold <= 100)) {
+    process.stderr.write('Code coverage threshold must be between 0 and 100\n');
+    return 1;
+  }
+  // As opa test: a threshold turns coverage on.
+  if (threshold > 0) coverage = true;
+  const loaded = bundleMode ? load([], paths, version, { ignore }) : load(paths, [], version, { ignore });
   if (loaded.errors.length > 0) {
     process.stderr.write(`${errorsPretty(loaded.errors)}\n`);
     return 1;
@@ -584,6 +618,10 @@ function testCommand(args: string[]): number {
       return 1;
     }
     process.stdout.write(`${JSON.stringify(report.coverage, null, 2)}\n`);
+    if (threshold > 0 && report.coverage.coverage < threshold) {
+      process.stderr.write(`${thresholdMessage(report.coverage, threshold, verbose)}\n`);
+      return 2;
+    }
     return status;
   }
   if (format === 'json') {

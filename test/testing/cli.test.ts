@@ -34,6 +34,12 @@ describe('test command', () => {
       'bad/t.rego': 'package t\n\ntest_pass if true\n\ntest_fail if {\n\tprint("looking")\n\t1 == 2\n}\n\ntodo_test_later if false\n',
       'broken/t.rego': 'package t\n\ntest_x if undefined_function(1)\n',
       'builtin/t.rego': 'package t\n\ntest_number if to_number("abc") == 1\n',
+      'threshold/test.rego': 'package test\n\np := 1 if {\n\t1 == 1\n}\nq := 2\nr := 3\ntest_q if { q == 2 }\n',
+      'ignored/t_test.rego': 'package t\n\ntest_pass if true\n',
+      'ignored/vendor/other_test.rego': 'package other\n\ntest_broken if false\n',
+      'bundle/.manifest': '{"rego_version": 0, "file_rego_versions": {"*/v1.rego": 1}}',
+      'bundle/old.rego': 'package old\n\nallow { input.x == 1 }\n',
+      'bundle/v1.rego': 'package v1_test\n\ntest_old if data.old.allow with input.x as 1\n',
     });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -89,6 +95,33 @@ describe('test command', () => {
     const report = JSON.parse(result.stdout);
     assert.deepEqual(report.files['good/authz.rego'], { covered: [{ start: { row: 3 }, end: { row: 3 } }], covered_lines: 1, coverage: 100 });
     assert.equal(report.coverage, 100);
+  });
+
+  it('--threshold turns coverage on and exits 2 below it, listing uncovered lines with -v (as opa test)', () => {
+    const met = cli(['--threshold', '30', 'threshold'], root);
+    assert.equal(met.status, 0, met.stderr);
+    assert.equal(JSON.parse(met.stdout).coverage, 40);
+    const unmet = cli(['--threshold', '100', 'threshold'], root);
+    assert.equal(unmet.status, 2);
+    assert.equal(unmet.stderr, 'Code coverage threshold not met: got 40.00 instead of 100.00\n');
+    const verbose = cli(['-v', '--threshold', '100', 'threshold'], root);
+    assert.equal(verbose.stderr, 'Code coverage threshold not met: got 40.00 instead of 100.00\nLines not covered:\n\tthreshold/test.rego:3-4\n\tthreshold/test.rego:7\n');
+    const invalid = cli(['--threshold', '101', 'threshold'], root);
+    assert.equal(invalid.status, 1);
+    assert.match(invalid.stderr, /must be between 0 and 100/);
+  });
+
+  it('--ignore leaves out files and folders whose names match', () => {
+    assert.equal(cli(['ignored'], root).status, 2);
+    const run = cli(['--ignore', 'vendor', 'ignored'], root);
+    assert.equal(run.status, 0, run.stdout);
+    assert.match(run.stdout, /1 passed, 0 failed/);
+  });
+
+  it('-b reads the Rego version of a bundle and of its files from .manifest', () => {
+    const run = cli(['-b', 'bundle'], root);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /PASS: 1\/1/);
   });
 
   it('exits 1 on compile errors, reported on stderr', () => {

@@ -19,6 +19,8 @@ export interface SourceFile {
   text: string;
   /** The module already parsed from `text` (an editor's incremental parse), to save parsing it again. */
   parsed?: { module: Module; errors: ParseError[] };
+  /** The Rego version of this file when it differs from the engine's (a bundle's manifest can say so). */
+  regoVersion?: 'v0' | 'v1';
 }
 
 export interface LocatedError {
@@ -103,14 +105,14 @@ export class Engine {
   setModules(files: SourceFile[]): void {
     const next = new Map<string, { text: string; module: Module; errors: ParseError[] }>();
     let changed = files.length !== this.sources.size;
-    for (const { file, text, parsed } of files) {
+    for (const { file, text, parsed, regoVersion } of files) {
       const existing = this.sources.get(file);
       if (existing && existing.text === text) {
         next.set(file, existing);
         continue;
       }
       changed = true;
-      const { module, errors } = parsed ?? new ModuleParser().parse(text, { regoVersion: this.options.regoVersion ?? 'v1' });
+      const { module, errors } = parsed ?? new ModuleParser().parse(text, { regoVersion: regoVersion ?? this.options.regoVersion ?? 'v1' });
       next.set(file, { text, module, errors });
     }
     this.sources = next;
