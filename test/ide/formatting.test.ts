@@ -72,6 +72,11 @@ const cases: { name: string; input: string; output: string; regoVersion?: 'v0' |
     output: 'package p\n\nx := input.a["b-c"][0]\n\ny := 1 + (2 * 3)\n\nz := 1 in [1]\n',
   },
   {
+    name: 'unary minus on references and calls prints as written',
+    input: 'package p\n\nx := -input.n\n\ny := [-x, 2 - -x,-count([1])]\n',
+    output: 'package p\n\nx := -input.n\n\ny := [-x, 2 - -x, -count([1])]\n',
+  },
+  {
     name: 'collections split over lines get one line per source line and trailing commas',
     input: 'package p\n\nx := [1, 2,\n3]\n\ny := {"a": 1,\n  "b": [1,\n 2]}\n\nz := {1, 2, 3}\n',
     output: 'package p\n\nx := [\n\t1, 2,\n\t3,\n]\n\ny := {\n\t"a": 1,\n\t"b": [\n\t\t1,\n\t\t2,\n\t],\n}\n\nz := {1, 2, 3}\n',

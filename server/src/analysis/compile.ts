@@ -1218,12 +1218,19 @@ class Compiler {
       }
     }
     const imports = new Map<string, Ast.Term[]>();
+    const importedAs = new Map<string, Ast.Import>();
     for (const imported of module.imports) {
       const head = imported.path.terms[0];
       if (head?.type !== 'var' || !ROOTS.has(head.name)) continue;
       const name = importName(imported);
       if (!name) continue;
-      if (imports.has(name)) this.errors.push({ code: 'rego_compile_error', message: `import must not shadow import ${name}`, file: source.file, range: imported.range });
+      const earlier = importedAs.get(name);
+      // OPA's Rego v1 (and strict) check, naming the import shadowed as it is written.
+      if (earlier && (module.regoVersion === 'v1' || this.options.strict)) {
+        const text = `import ${termText(earlier.path)}${earlier.alias ? ` as ${earlier.alias.name}` : ''}`;
+        this.errors.push({ code: 'rego_compile_error', message: `import must not shadow ${text}`, file: source.file, range: imported.range });
+      }
+      if (!earlier) importedAs.set(name, imported);
       imports.set(name, imported.path.terms);
     }
     let cacheable: ModuleContext['cacheable'];

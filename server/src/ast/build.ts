@@ -657,6 +657,22 @@ export class AstBuilder {
 
   private term(node: CstNode): Term {
     const children = this.children(node);
+    const negate = this.tok(children, 'negate');
+    const term = this.plainTerm(node, children);
+    if (!negate) return term;
+    const minusRange = tokenRange(negate);
+    return {
+      type: 'call',
+      operator: this.operatorRef('minus', minusRange),
+      args: [{ type: 'number', text: '0', range: minusRange }, term],
+      infix: '-',
+      unary: true,
+      range: { start: minusRange.start, end: term.range.end },
+    };
+  }
+
+  /** A term without a leading unary minus: its primary part and glued suffixes. */
+  private plainTerm(node: CstNode, children: Children): Term {
     const range = this.nodeRange(node);
     let head = this.primary(children, range);
     const suffixes = this.nodes(children, 'suffix');

@@ -38,6 +38,7 @@ export function termText(term: Term): string {
     case 'objectcomprehension':
       return `{${termText(term.key)}: ${termText(term.value)} | ${bodyText(term.body)}}`;
     case 'call':
+      if (term.unary) return `-${termText(term.args[1])}`;
       return `${termText(term.operator)}(${term.args.map(termText).join(', ')})`;
     case 'templatestring':
       return `$"${term.parts.map((part) => (part.type === 'string' ? part.value : `{${part.type === 'expr' ? exprText(part) : termText(part)}}`)).join('')}"`;

@@ -33,7 +33,14 @@ export interface ObjectComprehension extends NodeBase { type: 'objectcomprehensi
  * A call of a function or an operator. Operators are calls of their built-in names, as in OPA:
  * `a + b` is `plus(a, b)` with `infix: '+'`; `x in xs` is `internal.member_2(x, xs)`.
  */
-export interface CallTerm extends NodeBase { type: 'call'; operator: RefTerm; args: Term[]; infix?: string }
+export interface CallTerm extends NodeBase {
+  type: 'call';
+  operator: RefTerm;
+  args: Term[];
+  infix?: string;
+  /** `-x`: unary minus on a reference or call, read as `minus(0, x)` (OPA's reading); printed as written. */
+  unary?: boolean;
+}
 /**
  * `$"Hello {input.name}!"`: text parts and expressions. A constant expression (string, number, boolean,
  * null) is kept as its term, as OPA does; any other is an Expr.

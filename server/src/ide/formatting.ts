@@ -1028,6 +1028,10 @@ class Printer {
 
   /** A call at the top of an expression: infix operators print without parentheses around their operands. */
   private writeTopCall(call: CallTerm): void {
+    if (call.unary) {
+      this.writeCall(false, call);
+      return;
+    }
     if (call.infix === 'in') {
       this.writeMembership(false, call.args);
       return;
@@ -1170,6 +1174,11 @@ class Printer {
 
   /** A call inside another term: nested infix operators are parenthesized, as OPA does. */
   private writeCall(parens: boolean, call: CallTerm): void {
+    if (call.unary) {
+      this.write('-');
+      this.writeTermParens(true, call.args[1]);
+      return;
+    }
     if (!call.infix) {
       this.writeCallPlain(call);
       return;

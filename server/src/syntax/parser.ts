@@ -520,6 +520,13 @@ export class RegoParser extends CstParser {
           this.CONSUME(T.NumberLiteral);
         },
       },
+      {
+        // `-x`, `-input.n`, `-f(x)`: unary minus on a reference, which OPA reads as `minus(0, x)`.
+        ALT: () => {
+          this.CONSUME2(T.Minus, { LABEL: 'negate' });
+          this.OR2([{ ALT: () => this.CONSUME2(T.Identifier) }, { ALT: () => this.CONSUME2(T.Contains) }]);
+        },
+      },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.CONSUME(T.RawString) },
       { ALT: () => this.CONSUME(T.Identifier) },
