@@ -19,6 +19,8 @@ import { compile } from './analysis/compile';
 import { BUILTINS } from './builtins/index';
 import { ObjectValue, toJSON, type Value } from './value/value';
 import { formatModule } from './ide/formatting';
+import { prettyTable } from './pretty-table';
+import { goJson } from './builtins/encoding';
 import { unifiedDiff } from './ide/format-diff';
 
 const USAGE = `Usage: rego-lens <command> [flags] [arguments]
@@ -437,25 +439,43 @@ function evalCommand(args: string[]): number {
       process.stdout.write(`${toJSON(result.results.map((entry) => ObjectValue.from(entry.bindings)), 2)}\n`);
       break;
     case 'raw':
-      for (const entry of result.results) for (const expression of entry.expressions) process.stdout.write(`${typeof expression.value === 'string' ? expression.value : toJSON(expression.value)}\n`);
-      break;
-    default: {
-      if (result.results.length === 0) process.stdout.write('undefined\n');
-      else if (result.results.length === 1 && result.results[0].bindings.size === 0 && result.results[0].expressions.length === 1) {
-        process.stdout.write(`${toJSON(result.results[0].expressions[0].value, 2)}\n`);
-      } else {
-        for (const entry of result.results) {
-          const parts = [...entry.bindings].map(([name, value]) => `${name} = ${toJSON(value)}`);
-          if (parts.length === 0) parts.push(...entry.expressions.map((expression) => toJSON(expression.value)));
-          process.stdout.write(`${parts.join(', ')}\n`);
-        }
+      // As opa: the expressions of a result on one line, strings as they are, other values as compact JSON.
+      for (const entry of result.results) {
+        process.stdout.write(`${entry.expressions.map((expression) => (typeof expression.value === 'string' ? expression.value : goJson(expression.value))).join(' ')}\n`);
       }
-    }
+      break;
+    default:
+      process.stdout.write(`${prettyResult(result)}\n`);
   }
   const defined = result.results.length > 0;
   if (fail && !defined) return 1;
   if (failDefined && defined) return 1;
   return 0;
+}
+
+/**
+ * `-f pretty`, as opa prints it: one result without bindings whose expressions are one value (or all
+ * booleans) as indented JSON; otherwise a table with a column per variable (sorted) and per non-boolean
+ * expression, each cell compact JSON.
+ */
+function prettyResult(result: EvaluateResult): string {
+  const results = result.results;
+  if (results.length === 0) return 'undefined';
+  const [first] = results;
+  if (results.length === 1 && first.bindings.size === 0 && (first.expressions.length === 1 || first.expressions.every((expression) => typeof expression.value === 'boolean'))) {
+    return toJSON(first.expressions[0].value, 2);
+  }
+  const names = [...first.bindings.keys()].sort();
+  const expressions = first.expressions.flatMap((expression, index) => (typeof expression.value === 'boolean' ? [] : [{ index, text: expression.text }]));
+  const header = [...names, ...expressions.map((expression) => expression.text)];
+  const rows = results.map((entry) => [
+    ...names.map((name) => goJson(entry.bindings.get(name) ?? null)),
+    ...expressions.flatMap(({ index }) => {
+      const value = entry.expressions[index]?.value;
+      return value === undefined || typeof value === 'boolean' ? [] : [goJson(value)];
+    }),
+  ]);
+  return prettyTable(header, rows);
 }
 
 /** A Go duration (`5s`, `150ms`, `1m30s`) in milliseconds, as `opa test --timeout` takes it. */

@@ -135,6 +135,30 @@ describe('eval', () => {
     assert.match(broken.stdout, /rego_load_error/);
   });
 
+  it('-f pretty prints a single value as JSON and bindings as opa\'s bordered table, wrapping long cells', () => {
+    assert.equal(cli(['eval', '-f', 'pretty', '{"b": 1, "a": [true]}'], root).stdout, '{\n  "a": [\n    true\n  ],\n  "b": 1\n}\n');
+    assert.equal(cli(['eval', '-f', 'pretty', 'x := [1, 2][_]'], root).stdout, '+---+\n| x |\n+---+\n| 1 |\n| 2 |\n+---+\n');
+    const table = cli(['eval', '-f', 'pretty', 'msg := "Container nginx must not run as root because the policy says so"; n := {"k": 1}'], root).stdout;
+    assert.equal(
+      table,
+      [
+        '+-------------------------------+---------+',
+        '|              msg              |    n    |',
+        '+-------------------------------+---------+',
+        '| "Container nginx must not run | {"k":1} |',
+        '| as root because the policy    |         |',
+        '| says so"                      |         |',
+        '+-------------------------------+---------+',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(cli(['eval', '-f', 'pretty', 'input.missing'], root).stdout, 'undefined\n');
+  });
+
+  it('-f raw prints the expressions of each result on one line', () => {
+    assert.equal(cli(['eval', '-f', 'raw', 'x := ["a", "b"][_]; x'], root).stdout, 'true a\ntrue b\n');
+  });
+
   it('prints the usage for --help after a command, exit 0', () => {
     const run = cli(['eval', '--help'], root);
     assert.equal(run.status, 0);
