@@ -637,11 +637,12 @@ function testCommand(args: string[]): number {
       process.stderr.write(`${problem.error ? errorText(problem.error) : testLine(problem)}\n`);
       return 1;
     }
-    process.stdout.write(`${JSON.stringify(report.coverage, null, 2)}\n`);
+    // Below the threshold OPA reports the error instead of the coverage.
     if (threshold > 0 && report.coverage.coverage < threshold) {
       process.stderr.write(`${thresholdMessage(report.coverage, threshold, verbose)}\n`);
       return 2;
     }
+    process.stdout.write(`${JSON.stringify(report.coverage, null, 2)}\n`);
     return status;
   }
   if (format === 'json') {

@@ -104,6 +104,7 @@ describe('test command', () => {
     const unmet = cli(['--threshold', '100', 'threshold'], root);
     assert.equal(unmet.status, 2);
     assert.equal(unmet.stderr, 'Code coverage threshold not met: got 40.00 instead of 100.00\n');
+    assert.equal(unmet.stdout, '');
     const verbose = cli(['-v', '--threshold', '100', 'threshold'], root);
     assert.equal(verbose.stderr, 'Code coverage threshold not met: got 40.00 instead of 100.00\nLines not covered:\n\tthreshold/test.rego:3-4\n\tthreshold/test.rego:7\n');
     const invalid = cli(['--threshold', '101', 'threshold'], root);
