@@ -669,35 +669,28 @@ function isValue(term: Term): term is { kind: 'value'; value: Value; range: Ast.
 type Shape =
   | { kind: 'any' }
   | { kind: 'scalar'; type: string }
-  | { kind: 'array'; items?: Term[]; values?: Value[] }
-  | { kind: 'object'; keys?: Map<string, Term | Value> }
+  | { kind: 'array'; items?: Term[] }
+  | { kind: 'object'; entries?: Map<string, Term> }
   | { kind: 'set' };
 
-/** What a term's literal form says of every value it can take. */
-function shapeOf(term: Term | Value, known: boolean): Shape {
-  if (known) {
-    const value = term as Value;
-    if (Array.isArray(value)) return { kind: 'array', values: value };
-    if (value instanceof ObjectValue) {
-      const keys = new Map<string, Term | Value>();
-      for (const [key, entry] of value.entries()) keys.set(canonical(key), entry);
-      return { kind: 'object', keys };
+/** What a term's literal form says of every value it can take (constants are taken apart like literals). */
+function shapeOf(term: Term): Shape {
+  const constant = (value: Value): Term => ({ kind: 'value', value, range: term.range });
+  switch (term.kind) {
+    case 'value': {
+      const value = term.value;
+      if (Array.isArray(value)) return { kind: 'array', items: value.map(constant) };
+      if (value instanceof ObjectValue) return { kind: 'object', entries: new Map(value.entries().map(([key, entry]) => [canonical(key), constant(entry)])) };
+      if (value instanceof SetValue) return { kind: 'set' };
+      return { kind: 'scalar', type: typeOf(value) };
     }
-    if (value instanceof SetValue) return { kind: 'set' };
-    return { kind: 'scalar', type: typeOf(value) };
-  }
-  const ir = term as Term;
-  switch (ir.kind) {
-    case 'value':
-      return shapeOf(ir.value, true);
     case 'array':
-      return { kind: 'array', items: ir.items };
+      return { kind: 'array', items: term.items };
     case 'arraycomp':
       return { kind: 'array' };
-    case 'object': {
-      if (!ir.entries.every(([key]) => key.kind === 'value')) return { kind: 'object' };
-      return { kind: 'object', keys: new Map(ir.entries.map(([key, entry]) => [canonical((key as { value: Value }).value), entry])) };
-    }
+    case 'object':
+      if (!term.entries.every(([key]) => key.kind === 'value')) return { kind: 'object' };
+      return { kind: 'object', entries: new Map(term.entries.map(([key, entry]) => [canonical((key as { value: Value }).value), entry])) };
     case 'objectcomp':
       return { kind: 'object' };
     case 'set':
@@ -710,43 +703,28 @@ function shapeOf(term: Term | Value, known: boolean): Shape {
   }
 }
 
-function elementsOf(shape: Extract<Shape, { kind: 'array' }>): [Term | Value, boolean][] | undefined {
-  if (shape.items) return shape.items.map((item) => [item, false]);
-  return shape.values?.map((value) => [value, true]);
-}
-
 /** Whether two terms could unify, judged from their literal shapes only. */
-function shapesUnify(left: Term | Value, right: Term | Value, leftKnown = false, rightKnown = false): boolean {
-  const a = shapeOf(left, leftKnown);
-  const b = shapeOf(right, rightKnown);
+function shapesUnify(left: Term, right: Term): boolean {
+  const a = shapeOf(left);
+  const b = shapeOf(right);
   if (a.kind === 'any' || b.kind === 'any') return true;
-  if (a.kind !== b.kind) return false;
   if (a.kind === 'scalar' && b.kind === 'scalar') return a.type === b.type;
   if (a.kind === 'array' && b.kind === 'array') {
-    const x = elementsOf(a);
-    const y = elementsOf(b);
-    if (!x || !y) return true;
-    return x.length === y.length && x.every(([item, known], index) => shapesUnify(item, y[index][0], known, y[index][1]));
+    if (!a.items || !b.items) return true;
+    const other = b.items;
+    return a.items.length === other.length && a.items.every((item, index) => shapesUnify(item, other[index]));
   }
   if (a.kind === 'object' && b.kind === 'object') {
-    if (!a.keys || !b.keys) return true;
-    if (a.keys.size !== b.keys.size) return false;
-    for (const [key, entry] of a.keys) {
-      if (!b.keys.has(key)) return false;
-      const other = b.keys.get(key)!;
-      if (!shapesUnify(entry, other, !isIrTerm(entry), !isIrTerm(other))) return false;
-    }
+    if (!a.entries || !b.entries) return true;
+    const other = b.entries;
+    return a.entries.size === other.size && [...a.entries].every(([key, entry]) => other.has(key) && shapesUnify(entry, other.get(key)!));
   }
-  return true;
-}
-
-function isIrTerm(x: Term | Value): x is Term {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof ObjectValue) && !(x instanceof SetValue) && 'kind' in x && 'range' in x;
+  return a.kind === b.kind;
 }
 
 /** A type in the words of OPA's match errors: `array<number, any>`, `object<a: number>`, `any`. */
-function shapeText(term: Term | Value, known = false): string {
-  const shape = shapeOf(term, known);
+function shapeText(term: Term): string {
+  const shape = shapeOf(term);
   switch (shape.kind) {
     case 'any':
       return 'any';
@@ -754,14 +732,11 @@ function shapeText(term: Term | Value, known = false): string {
       return shape.type;
     case 'set':
       return 'set[any]';
-    case 'array': {
-      const items = elementsOf(shape);
-      return items ? `array<${items.map(([item, isKnown]) => shapeText(item, isKnown)).join(', ')}>` : 'array[any]';
-    }
-    case 'object': {
-      if (!shape.keys) return 'object[any: any]';
-      return `object<${[...shape.keys].map(([key, entry]) => `${key.startsWith('"') ? JSON.parse(key) : key}: ${shapeText(entry, !isIrTerm(entry))}`).join(', ')}>`;
-    }
+    case 'array':
+      return shape.items ? `array<${shape.items.map(shapeText).join(', ')}>` : 'array[any]';
+    case 'object':
+      if (!shape.entries) return 'object[any: any]';
+      return `object<${[...shape.entries].map(([key, entry]) => `${key.startsWith('"') ? JSON.parse(key) : key}: ${shapeText(entry)}`).join(', ')}>`;
   }
 }
 
