@@ -132,6 +132,12 @@ const cases: { name: string; input: string; output: string; regoVersion?: 'v0' |
     input: 'package p\nallow {\n  input.x\n}\ndeny[msg] { msg := "no" }\ndefault d = 1\n',
     output: 'package p\n\nallow {\n\tinput.x\n}\n\ndeny[msg] {\n\tmsg := "no"\n}\n\ndefault d = 1\n',
   },
+  {
+    name: 'v0 chained bodies become rules of their own, keeping the comments inside them',
+    regoVersion: 'v0',
+    input: 'package p\n\nviolation[{"msg": msg}] {\n  input.a\n  msg := "x"\n} {\n  # why\n  input.b\n  msg := "y"\n}\n',
+    output: 'package p\n\nviolation[{"msg": msg}] {\n\tinput.a\n\tmsg := "x"\n}\n\nviolation[{"msg": msg}] {\n\t# why\n\tinput.b\n\tmsg := "y"\n}\n',
+  },
 ];
 
 describe('formatting: messy input', () => {

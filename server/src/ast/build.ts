@@ -303,8 +303,10 @@ export class AstBuilder {
       const extraRange = this.nodeRange(extra);
       if (elses.length > 0) this.error(extraRange, 'expected else keyword');
       if (this.options.v1) this.error(extraRange, '`if` keyword is required before rule body');
-      // As in OPA, the chained body gets a copy of the head, placed at that body.
-      rules.push({ ...rule, else: undefined, head: relocated(head, extraRange), body: this.body(extra), bodyStyle: 'brace', range: extraRange, annotations: undefined });
+      // As in OPA, the chained body gets a copy of the head, placed at that body: at its opening brace, so
+      // the copy's range holds none of the body's own text (comments included).
+      const headAt = { start: extraRange.start, end: extraRange.start + 1 };
+      rules.push({ ...rule, else: undefined, head: relocated(head, headAt), body: this.body(extra), bodyStyle: 'brace', range: extraRange, annotations: undefined });
     }
     return rules;
   }
