@@ -3,10 +3,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ensureBuilt, projectRoot } from '../support/build';
+import { writeTree } from '../support/files';
 
 const cliPath = join(projectRoot, 'dist', 'cli.js');
 
@@ -19,13 +20,6 @@ const MESSY = 'package messy\nallow   if {\n    input.x==1\n}\n';
 const MESSY_FORMATTED = 'package messy\n\nallow if {\n\tinput.x == 1\n}\n';
 const TIDY = 'package tidy\n\nallow if input.ok\n';
 const LEGACY = 'package legacy\nallow { input.x }\n';
-
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-}
 
 describe('fmt', () => {
   const roots: string[] = [];

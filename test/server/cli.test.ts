@@ -3,11 +3,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { ensureBuilt, projectRoot } from '../support/build';
+import { writeTree } from '../support/files';
 const cliPath = join(projectRoot, 'dist', 'cli.js');
 
 // Building: shared by the suites that run the bundles, which may run in parallel. A lock folder
@@ -38,13 +39,6 @@ function assertNoStackTrace(run: Run): void {
 const describeRun = (run: Run): string => `exit ${run.status}\n--- stdout\n${run.stdout}--- stderr\n${run.stderr}`;
 
 /** Writes files (relative path → content) under `root`, creating folders. */
-function writeTree(root: string, files: Record<string, string | Buffer>): void {
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-}
-
 /** `⟦` marks where an error must be reported; it is removed from the text. Returns text and 1-based line:col of each marker. */
 function marked(source: string): { text: string; marks: { line: number; col: number }[] } {
   let text = '';
